@@ -1,0 +1,80 @@
+//! Language detection: which stemmer and stop words a text gets.
+//!
+//! Short survey answers ("ok", "Toimii.") are too short to detect reliably; callers pass a
+//! fallback (the import's dominant language) for those.
+
+use whatlang::{Detector, Lang};
+
+/// Languages with a language-specific analyzer in the search index, as ISO 639-1 codes.
+/// Text in any other language is indexed without stemming under [`UNDETERMINED`].
+pub const ANALYZED: [&str; 12] = ["fi", "en", "sv", "da", "no", "de", "fr", "es", "it", "nl", "pt", "ru"];
+
+/// The code for text whose language is unknown or has no analyzer.
+pub const UNDETERMINED: &str = "und";
+
+fn to_iso1(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fin => "fi",
+        Lang::Eng => "en",
+        Lang::Swe => "sv",
+        Lang::Dan => "da",
+        Lang::Nob => "no",
+        Lang::Deu => "de",
+        Lang::Fra => "fr",
+        Lang::Spa => "es",
+        Lang::Ita => "it",
+        Lang::Nld => "nl",
+        Lang::Por => "pt",
+        Lang::Rus => "ru",
+        Lang::Est => "et",
+        _ => UNDETERMINED,
+    }
+}
+
+/// Detects the language of `text`; `None` when the text is too short or too ambiguous.
+pub fn detect(text: &str) -> Option<&'static str> {
+    const CANDIDATES: [Lang; 13] = [
+        Lang::Fin, Lang::Eng, Lang::Swe, Lang::Dan, Lang::Nob, Lang::Deu, Lang::Fra,
+        Lang::Spa, Lang::Ita, Lang::Nld, Lang::Por, Lang::Rus, Lang::Est,
+    ];
+    // Long texts are detected from a prefix: the language rarely changes and it keeps
+    // detection linear in the number of sources rather than in the size of transcripts.
+    let sample = match text.char_indices().nth(4000) {
+        Some((b, _)) => &text[..b],
+        None => text,
+    };
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 12 {
+        return None;
+    }
+    let info = Detector::with_allowlist(CANDIDATES.to_vec()).detect(sample)?;
+    // whatlang's `is_reliable` is strict for one-line answers; accept a clear winner too.
+    (info.is_reliable() || info.confidence() > 0.5 || letters > 60).then(|| to_iso1(info.lang()))
+}
+
+/// Normalises a user-given language name or code (`Finnish`, `suomi`, `FI`) to ISO 639-1.
+pub fn normalize(code: &str) -> String {
+    let c = code.trim().to_lowercase();
+    let mapped = match c.as_str() {
+        "finnish" | "suomi" | "fin" => "fi",
+        "english" | "englanti" | "eng" => "en",
+        "swedish" | "ruotsi" | "svenska" | "swe" => "sv",
+        "norwegian" | "nb" | "nob" | "norsk" => "no",
+        "" => UNDETERMINED,
+        other => return other.to_string(),
+    };
+    mapped.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_finnish_and_english_answers() {
+        assert_eq!(detect("Laskutuksessa on ollut virheitä jo kolmena kuukautena peräkkäin."), Some("fi"));
+        assert_eq!(detect("The planning board is great but the mobile app keeps losing updates."), Some("en"));
+        assert_eq!(detect("ok"), None);
+        assert_eq!(normalize("Suomi"), "fi");
+    }
+}

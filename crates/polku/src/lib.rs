@@ -1,0 +1,17 @@
+//! Polku core: everything a user can do in Polku, as plain Rust functions without a GUI.
+//!
+//! See `ARCHITECTURE.md` at the repository root for the code map and invariants.
+
+pub mod error;
+pub mod import;
+pub mod lang;
+pub mod model;
+pub mod project;
+mod schema;
+pub mod search;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, Location, Result};
+pub use project::Project;
+pub use schema::SCHEMA_VERSION;

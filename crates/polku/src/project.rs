@@ -1,0 +1,274 @@
+//! A project: one SQLite file (the source of truth) plus its derived search index.
+//!
+//! Invariants:
+//! - Every change to stored data runs in one SQLite transaction ([`Project::write`]); it lands
+//!   whole or not at all.
+//! - The search index beside the file (`<file>.index/`) is derived data. The file's
+//!   `index_generation` counter is bumped by every change that affects search, and the index
+//!   records the generation it reflects; a mismatch (a crash between the two commits, a copied
+//!   file, a deleted index) triggers a rebuild on next use.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::model::{Id, Phase};
+use crate::schema::{self, SCHEMA_VERSION};
+use crate::search::{SearchIndex, SearchResults};
+use crate::{Error, Result};
+
+/// The default journey, from awareness to renewal, used when a project is created.
+pub const DEFAULT_PHASES: [(&str, &str, &str); 5] = [
+    ("evaluation", "Awareness / evaluation", "How customers found and compared offerings: demos, trials, references."),
+    ("purchase", "Purchase", "Sales, proposals, pricing and contracting."),
+    ("onboarding", "Onboarding", "Deployment, data migration, integrations, training, getting into production."),
+    ("usage", "Usage", "Everyday use of the product and its support."),
+    ("customership", "Customership", "Account management, reachability, renewal, expansion or churn."),
+];
+
+/// Sources whose search documents must be rebuilt after a write.
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub sources: BTreeSet<Id>,
+}
+
+impl Touched {
+    /// Nothing searchable changed.
+    pub fn none() -> Self {
+        Touched::default()
+    }
+
+    /// These sources' search documents changed.
+    pub fn sources(ids: impl IntoIterator<Item = Id>) -> Self {
+        Touched { sources: ids.into_iter().collect() }
+    }
+}
+
+/// An open project.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+    index: Option<SearchIndex>,
+    coder: String,
+}
+
+impl Project {
+    /// Creates a new, empty project file at `path` with the default journey phases.
+    /// Refuses to overwrite an existing file.
+    pub fn create(path: impl AsRef<Path>, name: &str) -> Result<Project> {
+        let path = path.as_ref();
+        if path.exists() {
+            return Err(Error::Invalid(format!("{} already exists", path.display())));
+        }
+        let mut project = Self::open_file(path, true)?;
+        project.write(|tx| {
+            tx.execute("INSERT INTO meta(key, value) VALUES ('name', ?1), ('created_at', ?2), ('index_generation', '0')",
+                params![name, crate::text::now()])?;
+            for (pos, (key, pname, desc)) in DEFAULT_PHASES.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO phases(key, name, description, position) VALUES (?1, ?2, ?3, ?4)",
+                    params![key, pname, desc, pos as i64],
+                )?;
+            }
+            Ok(((), Touched::none()))
+        })?;
+        let _ = std::fs::remove_dir_all(index_dir(path));
+        Ok(project)
+    }
+
+    /// Opens an existing project, upgrading an older schema in place.
+    pub fn open(path: impl AsRef<Path>) -> Result<Project> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such project file")));
+        }
+        Self::open_file(path, false)
+    }
+
+    fn open_file(path: &Path, create: bool) -> Result<Project> {
+        let mut conn = Connection::open(path)?;
+        // A foreign or corrupt file fails here with a clear message instead of deep inside a query.
+        let check = conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0));
+        if let Err(e) = check {
+            return Err(Error::NotAProject { path: path.to_path_buf(), reason: e.to_string() });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        if !create {
+            let has_meta: bool = conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'meta'", [], |r| r.get::<_, i64>(0))
+                .map(|n| n > 0)?;
+            if !has_meta {
+                return Err(Error::NotAProject { path: path.to_path_buf(), reason: "it has no Polku tables".into() });
+            }
+        }
+        schema::migrate(&mut conn, path, SCHEMA_VERSION)?;
+        Ok(Project { conn, path: path.to_path_buf(), index: None, coder: default_coder() })
+    }
+
+    /// The project file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The project's display name.
+    pub fn name(&self) -> Result<String> {
+        Ok(self.meta("name")?.unwrap_or_default())
+    }
+
+    /// The coder new codings are attributed to (defaults to the OS user name).
+    pub fn coder(&self) -> &str {
+        &self.coder
+    }
+
+    /// Sets who is coding in this session; codings record it, for inter-coder agreement.
+    pub fn set_coder(&mut self, name: &str) {
+        self.coder = name.trim().to_string();
+    }
+
+    /// Read access for queries inside the core.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Runs `f` in one transaction; on success bumps the index generation if searchable data
+    /// changed and brings the search index in step. On error nothing is stored.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<(T, Touched)>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let (value, touched) = f(&tx)?;
+        let generation = if touched.sources.is_empty() { None } else { Some(bump_generation(&tx)?) };
+        tx.commit()?;
+        if let Some(generation) = generation {
+            // The data is safe now; if indexing fails the generation mismatch heals it later.
+            if let Some(index) = self.index.as_mut() {
+                let ids: Vec<Id> = touched.sources.into_iter().collect();
+                if index.update_sources(&self.conn, &ids, generation).is_err() {
+                    self.index = None;
+                }
+            }
+        }
+        Ok(value)
+    }
+
+    /// The search index, opened (and rebuilt if stale) on first use.
+    pub fn index(&mut self) -> Result<&mut SearchIndex> {
+        if self.index.is_none() {
+            let generation = self.generation()?;
+            let dir = index_dir(&self.path);
+            let mut index = SearchIndex::open_or_create(&dir)?;
+            if index.generation() != Some(generation) {
+                index.rebuild(&self.conn, generation, &mut |_, _| true)?;
+            }
+            self.index = Some(index);
+        }
+        Ok(self.index.as_mut().expect("index was just opened"))
+    }
+
+    /// Runs `f` with the (opened, up-to-date) index and the database.
+    pub(crate) fn with_index<T>(&mut self, f: impl FnOnce(&SearchIndex, &Connection) -> Result<T>) -> Result<T> {
+        self.index()?;
+        f(self.index.as_ref().expect("index was just opened"), &self.conn)
+    }
+
+    /// Searches the project's segments (see [`crate::search::query`] for the syntax).
+    pub fn search(&mut self, query: &str, limit: usize, offset: usize) -> Result<SearchResults> {
+        self.with_index(|index, conn| index.search(conn, query, limit, offset))
+    }
+
+    /// Rebuilds the search index from the project file. `progress(done, total)` may return
+    /// `false` to cancel (the old index then stays marked stale and is rebuilt next time).
+    pub fn reindex(&mut self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<usize> {
+        let generation = self.generation()?;
+        let dir = index_dir(&self.path);
+        self.index = None;
+        let mut index = SearchIndex::open_or_create(&dir)?;
+        let n = index.rebuild(&self.conn, generation, progress)?;
+        self.index = Some(index);
+        Ok(n)
+    }
+
+    fn generation(&self) -> Result<u64> {
+        Ok(self.meta("index_generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
+    }
+
+    /// The project's journey phases in order.
+    pub fn phases(&self) -> Result<Vec<Phase>> {
+        let mut st = self.conn.prepare("SELECT id, key, name, description, position FROM phases ORDER BY position, id")?;
+        let rows = st.query_map([], |r| {
+            Ok(Phase { id: r.get(0)?, key: r.get(1)?, name: r.get(2)?, description: r.get(3)?, position: r.get(4)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Finds a phase by key or name, case-insensitively.
+    pub fn find_phase(&self, key_or_name: &str) -> Result<Option<Phase>> {
+        let k = key_or_name.trim().to_lowercase();
+        Ok(self.phases()?.into_iter().find(|p| p.key.to_lowercase() == k || p.name.to_lowercase() == k))
+    }
+
+    /// Replaces the ordered list of journey phases. Phases are matched by key: kept ones keep
+    /// their assignments, removed ones are unassigned from sources.
+    pub fn set_phases(&mut self, phases: &[(String, String, String)]) -> Result<()> {
+        self.write(|tx| {
+            let keys: Vec<&str> = phases.iter().map(|p| p.0.as_str()).collect();
+            let mut touched = BTreeSet::new();
+            {
+                let mut st = tx.prepare("SELECT id, key FROM phases")?;
+                let existing: Vec<(Id, String)> =
+                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                for (id, key) in existing {
+                    if !keys.contains(&key.as_str()) {
+                        let mut s = tx.prepare("SELECT id FROM sources WHERE phase_id = ?1")?;
+                        for sid in s.query_map([id], |r| r.get::<_, Id>(0))? {
+                            touched.insert(sid?);
+                        }
+                        tx.execute("DELETE FROM phases WHERE id = ?1", [id])?;
+                    }
+                }
+            }
+            for (pos, (key, name, desc)) in phases.iter().enumerate() {
+                if key.trim().is_empty() || name.trim().is_empty() {
+                    return Err(Error::Invalid("a phase needs a key and a name".into()));
+                }
+                tx.execute(
+                    "INSERT INTO phases(key, name, description, position) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(key) DO UPDATE SET name = excluded.name, description = excluded.description,
+                     position = excluded.position",
+                    params![key.trim(), name.trim(), desc, pos as i64],
+                )?;
+            }
+            Ok(((), Touched { sources: touched }))
+        })
+    }
+}
+
+/// Where the derived search index of the project at `path` lives.
+pub fn index_dir(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".index");
+    PathBuf::from(s)
+}
+
+fn bump_generation(tx: &Transaction) -> Result<u64> {
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES ('index_generation', '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+        [],
+    )?;
+    let g: String = tx.query_row("SELECT value FROM meta WHERE key = 'index_generation'", [], |r| r.get(0))?;
+    Ok(g.parse().unwrap_or(0))
+}
+
+fn default_coder() -> String {
+    std::env::var("POLKU_CODER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "researcher".into())
+}

@@ -1,0 +1,197 @@
+//! Text analysis per language: how words become index terms.
+//!
+//! Each analysed language has its own index field and analyzer (lower-casing, its stop words,
+//! its Snowball stemmer), so `toimituksen` meets `toimitus` and `deliveries` meets `delivery`
+//! without an English stemmer mangling Finnish. Queries are analysed once per field.
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+use crate::lang::{ANALYZED, UNDETERMINED};
+
+/// All language codes that have an index field, [`UNDETERMINED`] last.
+pub fn field_languages() -> impl Iterator<Item = &'static str> {
+    ANALYZED.iter().copied().chain(std::iter::once(UNDETERMINED))
+}
+
+/// The language whose field a source of language `lang` goes to.
+pub fn index_language(lang: &str) -> &'static str {
+    ANALYZED.iter().copied().find(|l| *l == lang).unwrap_or(UNDETERMINED)
+}
+
+/// Name of the index field and analyzer for a language code.
+pub fn field_name(lang: &str) -> String {
+    format!("text_{}", index_language(lang))
+}
+
+/// Name of the plain lower-casing analyzer (speakers, case names).
+pub const PLAIN: &str = "polku_plain";
+
+fn tantivy_language(lang: &str) -> Option<Language> {
+    Some(match lang {
+        "fi" => Language::Finnish,
+        "en" => Language::English,
+        "sv" => Language::Swedish,
+        "da" => Language::Danish,
+        "no" => Language::Norwegian,
+        "de" => Language::German,
+        "fr" => Language::French,
+        "es" => Language::Spanish,
+        "it" => Language::Italian,
+        "nl" => Language::Dutch,
+        "pt" => Language::Portuguese,
+        "ru" => Language::Russian,
+        _ => return None,
+    })
+}
+
+/// The analyzer for text in `lang`.
+pub fn analyzer(lang: &str) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser);
+    match tantivy_language(lang) {
+        Some(Language::Finnish) => base
+            .filter(StopWordFilter::new(Language::Finnish).expect("tantivy ships Finnish stop words"))
+            .filter(Stemmer::new(Language::Finnish))
+            .filter(FinnishStemRepair)
+            .build(),
+        Some(l) => match StopWordFilter::new(l) {
+            Some(stop) => base.filter(stop).filter(Stemmer::new(l)).build(),
+            None => base.filter(Stemmer::new(l)).build(),
+        },
+        None => base.build(),
+    }
+}
+
+/// Repairs the Snowball Finnish stems that split one word's inflections apart.
+///
+/// Snowball leaves the nominative of `-us/-ys/-os` nouns intact (`toimitus`) but stems the
+/// other cases to the `-uks-` stem (`toimituksen` → `toimituks`), and likewise for
+/// `nopeus`/`nopeuden` and `asiakas`/`asiakkaan`. These families are the bread and butter
+/// of customer feedback (toimitus, laskutus, sovellus, päivitys, yhteys, asiakas), so each
+/// is mapped to one term. Consonant gradation in general (`tuki`/`tuen`) needs a
+/// morphological analyser and is not attempted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FinnishStemRepair;
+
+/// Applies [`FinnishStemRepair`] to one Snowball stem.
+pub fn repair_finnish_stem(stem: &mut String) {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    let is_vowel = |c: char| "aeiouyäö".contains(c);
+    if n >= 5 && chars[n - 2] == 'k' && chars[n - 1] == 's' && "uyoö".contains(chars[n - 3]) {
+        // toimituks → toimitus
+        stem.truncate(stem.len() - 2);
+        stem.push('s');
+    } else if n >= 5 && "dt".contains(chars[n - 1]) && "uy".contains(chars[n - 2]) && is_vowel(chars[n - 3]) {
+        // nopeud, nopeut → nopeus; yhteyd → yhteys
+        stem.pop();
+        stem.push('s');
+    } else if n >= 6 && chars[n - 1] == 's' && chars[n - 2] == 'a' && chars[n - 3] == 'k' && is_vowel(chars[n - 4]) {
+        // asiakas → asiak (the oblique cases stem to asiak)
+        stem.truncate(stem.len() - 2);
+    }
+}
+
+impl TokenFilter for FinnishStemRepair {
+    type Tokenizer<T: Tokenizer> = FinnishStemRepairFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> FinnishStemRepairFilter<T> {
+        FinnishStemRepairFilter { inner: tokenizer }
+    }
+}
+
+/// The tokenizer wrapper behind [`FinnishStemRepair`].
+#[derive(Clone)]
+pub struct FinnishStemRepairFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for FinnishStemRepairFilter<T> {
+    type TokenStream<'a> = FinnishStemRepairStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FinnishStemRepairStream { tail: self.inner.token_stream(text) }
+    }
+}
+
+/// The token stream behind [`FinnishStemRepair`].
+pub struct FinnishStemRepairStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for FinnishStemRepairStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        repair_finnish_stem(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The analyzer for names (speakers, cases): lower-cased words, no stemming.
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).build()
+}
+
+/// One analysed token with its place in the original text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzedToken {
+    /// The index term (lower-cased, stemmed).
+    pub term: String,
+    /// Byte range in the analysed text.
+    pub from: usize,
+    pub to: usize,
+    /// Token position (stop words leave gaps).
+    pub position: usize,
+}
+
+/// Runs `analyzer` over `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        out.push(AnalyzedToken { term: t.text.clone(), from: t.offset_from, to: t.offset_to, position: t.position });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(lang: &str, text: &str) -> Vec<String> {
+        tokens(&mut analyzer(lang), text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn finnish_inflections_share_a_term() {
+        assert_eq!(terms("fi", "toimitus"), terms("fi", "toimituksen"));
+        assert_eq!(terms("fi", "laskutus"), terms("fi", "laskutuksessa"));
+        assert_eq!(terms("fi", "sovellus"), terms("fi", "sovelluksessa"));
+        assert_eq!(terms("fi", "päivitys"), terms("fi", "päivitykset"));
+        assert_eq!(terms("fi", "nopeus"), terms("fi", "nopeuden"));
+        assert_eq!(terms("fi", "yhteys"), terms("fi", "yhteyttä"));
+        assert_eq!(terms("fi", "asiakas"), terms("fi", "asiakkaalle"));
+        assert_eq!(terms("fi", "lasku"), terms("fi", "laskuja"));
+        // Different words stay apart.
+        assert_ne!(terms("fi", "laskutus"), terms("fi", "lasku"));
+    }
+
+    #[test]
+    fn english_plurals_share_a_term_and_stop_words_go() {
+        assert_eq!(terms("en", "deliveries"), terms("en", "delivery"));
+        assert_eq!(terms("en", "the delivery"), vec!["deliveri".to_string()]);
+    }
+}

@@ -1,0 +1,144 @@
+//! Codings: a code applied to a character range of a source.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::model::{Coding, Id, Origin};
+use crate::project::Touched;
+use crate::search::CodeScope;
+use crate::{Error, Project, Result};
+
+/// A coding to create.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewCoding {
+    pub code_id: Id,
+    pub source_id: Id,
+    pub start: i64,
+    pub end: i64,
+    pub origin: Origin,
+    pub confidence: Option<f64>,
+}
+
+fn coder_id(tx: &Transaction, name: &str) -> Result<Id> {
+    tx.execute("INSERT OR IGNORE INTO coders(name) VALUES (?1)", [name])?;
+    Ok(tx.query_row("SELECT id FROM coders WHERE name = ?1", [name], |r| r.get(0))?)
+}
+
+/// Inserts codings, checking each range against its source; returns how many were new.
+fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<usize> {
+    let coder = coder_id(tx, coder)?;
+    let now = crate::text::now();
+    let mut len_st = tx.prepare_cached("SELECT char_len FROM sources WHERE id = ?1")?;
+    let mut code_st = tx.prepare_cached("SELECT 1 FROM codes WHERE id = ?1")?;
+    let mut ins = tx.prepare_cached(
+        "INSERT OR IGNORE INTO codings(code_id, source_id, start, end, coder_id, origin, confidence, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut n = 0;
+    for c in codings {
+        let len: i64 = len_st
+            .query_row([c.source_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: "source", key: c.source_id.to_string() })?;
+        if code_st.query_row([c.code_id], |_| Ok(())).optional()?.is_none() {
+            return Err(Error::NotFound { what: "code", key: c.code_id.to_string() });
+        }
+        if c.start < 0 || c.end <= c.start || c.end > len {
+            return Err(Error::Invalid(format!(
+                "range {}..{} is not inside source {} (0..{len})",
+                c.start, c.end, c.source_id
+            )));
+        }
+        n += ins.execute(params![c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, now])?;
+    }
+    Ok(n)
+}
+
+impl Project {
+    /// Codes a range of a source by hand; returns the new coding's id.
+    pub fn add_coding(&mut self, code_id: Id, source_id: Id, start: i64, end: i64) -> Result<Id> {
+        let coder = self.coder().to_string();
+        self.write(|tx| {
+            let c = NewCoding { code_id, source_id, start, end, origin: Origin::Manual, confidence: None };
+            insert(tx, &coder, &[c])?;
+            let id = tx.query_row(
+                "SELECT k.id FROM codings k JOIN coders u ON u.id = k.coder_id
+                 WHERE code_id = ?1 AND source_id = ?2 AND start = ?3 AND end = ?4 AND u.name = ?5",
+                params![code_id, source_id, start, end, coder],
+                |r| r.get(0),
+            )?;
+            Ok((id, Touched::sources([source_id])))
+        })
+    }
+
+    /// Creates many codings at once (search hits, model output) in one transaction;
+    /// returns how many were new (an identical existing coding is not duplicated).
+    pub fn add_codings(&mut self, codings: &[NewCoding]) -> Result<usize> {
+        let coder = self.coder().to_string();
+        self.write(|tx| {
+            let n = insert(tx, &coder, codings)?;
+            Ok((n, Touched::sources(codings.iter().map(|c| c.source_id))))
+        })
+    }
+
+    /// Removes a coding (and its memos).
+    pub fn remove_coding(&mut self, id: Id) -> Result<()> {
+        self.write(|tx| {
+            let source: Id = tx
+                .query_row("SELECT source_id FROM codings WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::NotFound { what: "coding", key: id.to_string() })?;
+            tx.execute("DELETE FROM codings WHERE id = ?1", [id])?;
+            Ok(((), Touched::sources([source])))
+        })
+    }
+
+    /// Codings of a source, in text order.
+    pub fn codings(&self, source_id: Id) -> Result<Vec<Coding>> {
+        self.query_codings("k.source_id = ?1", source_id)
+    }
+
+    /// Codings of a code (not its sub-codes), in source and text order.
+    pub fn codings_of_code(&self, code_id: Id) -> Result<Vec<Coding>> {
+        self.query_codings("k.code_id = ?1", code_id)
+    }
+
+    fn query_codings(&self, cond: &str, arg: Id) -> Result<Vec<Coding>> {
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT k.id, k.code_id, k.source_id, k.start, k.end, u.name, k.origin, k.confidence, k.created_at
+             FROM codings k JOIN coders u ON u.id = k.coder_id WHERE {cond} ORDER BY k.source_id, k.start, k.end"
+        ))?;
+        let rows = st.query_map([arg], |r| {
+            Ok(Coding {
+                id: r.get(0)?,
+                code_id: r.get(1)?,
+                source_id: r.get(2)?,
+                start: r.get(3)?,
+                end: r.get(4)?,
+                coder: r.get(5)?,
+                origin: Origin::from_db(&r.get::<_, String>(6)?),
+                confidence: r.get(7)?,
+                created_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// "Code all hits": applies `code_id` to every match of `query` (the matched words or
+    /// their whole segments) with origin `search`; returns how many codings were new.
+    pub fn code_search_hits(&mut self, code_id: Id, query: &str, scope: CodeScope) -> Result<usize> {
+        let hits = self.with_index(|index, conn| index.all_matches(conn, query))?;
+        let mut codings = Vec::new();
+        for h in hits {
+            let ranges = match scope {
+                CodeScope::Segment => vec![(h.segment_start, h.segment_end)],
+                CodeScope::Hit => h.highlights.clone(),
+            };
+            for (start, end) in ranges {
+                if end > start {
+                    codings.push(NewCoding { code_id, source_id: h.source_id, start, end, origin: Origin::Search, confidence: None });
+                }
+            }
+        }
+        self.add_codings(&codings)
+    }
+}

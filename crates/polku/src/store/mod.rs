@@ -1,0 +1,10 @@
+//! Reading and writing the research model in the project file, one concept per module.
+//! Every write goes through [`crate::Project::write`], so it is one transaction and keeps the
+//! search index in step.
+
+pub mod attributes;
+pub mod cases;
+pub mod codes;
+pub mod codings;
+pub mod memos;
+pub mod sources;

@@ -1,0 +1,239 @@
+//! Sources and their segments.
+
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::attributes::{self, Scope};
+use crate::model::{AttrValue, Id, Scale, Score, Segment, Source, SourceKind};
+use crate::project::Touched;
+use crate::{Error, Project, Result};
+
+/// A segment to store with a new source (character offsets into its text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSegment {
+    pub start: usize,
+    pub end: usize,
+    pub speaker: Option<String>,
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+}
+
+/// Everything an importer knows about one source before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSource {
+    pub kind: SourceKind,
+    pub title: String,
+    pub language: String,
+    pub date: Option<String>,
+    pub channel: Option<String>,
+    pub phase_id: Option<Id>,
+    pub case_name: Option<String>,
+    pub score: Option<Score>,
+    pub text: String,
+    pub segments: Vec<NewSegment>,
+    pub attributes: Vec<(String, AttrValue)>,
+    pub case_attributes: Vec<(String, AttrValue)>,
+}
+
+/// Stores one source with its segments and attributes inside an open transaction.
+pub(crate) fn insert(tx: &Transaction, import_id: Option<Id>, s: &NewSource, now: &str) -> Result<Id> {
+    let case_id = match &s.case_name {
+        Some(name) if !name.trim().is_empty() => {
+            let id = super::cases::ensure(tx, name)?;
+            for (k, v) in &s.case_attributes {
+                attributes::set(tx, Scope::Case, id, k, v)?;
+            }
+            Some(id)
+        }
+        _ => None,
+    };
+    tx.prepare_cached(
+        "INSERT INTO sources(kind, title, language, date, channel, phase_id, phase_origin, case_id, score, scale,
+                             text, char_len, import_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        s.kind.as_str(),
+        s.title,
+        s.language,
+        s.date,
+        s.channel,
+        s.phase_id,
+        s.phase_id.map(|_| "metadata"),
+        case_id,
+        s.score.map(|x| x.value),
+        s.score.map(|x| x.scale.as_str()),
+        s.text,
+        crate::text::char_len(&s.text) as i64,
+        import_id,
+        now,
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut seg_st = tx.prepare_cached(
+        "INSERT INTO segments(source_id, ordinal, start, end, speaker, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (i, g) in s.segments.iter().enumerate() {
+        seg_st.execute(params![id, i as i64, g.start as i64, g.end as i64, g.speaker, g.start_ms, g.end_ms])?;
+    }
+    for (k, v) in &s.attributes {
+        attributes::set(tx, Scope::Source, id, k, v)?;
+    }
+    Ok(id)
+}
+
+/// Which sources to list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SourceFilter {
+    pub kind: Option<SourceKind>,
+    /// Phase key or name.
+    pub phase: Option<String>,
+    pub language: Option<String>,
+    pub case_name: Option<String>,
+    /// `Some(true)`: only coded sources; `Some(false)`: only uncoded ones.
+    pub coded: Option<bool>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+const SOURCE_COLUMNS: &str = "s.id, s.kind, s.title, s.language, s.date, s.channel, p.key, c.name, s.score, s.scale,
+    s.char_len, (SELECT count(*) FROM segments g WHERE g.source_id = s.id),
+    (SELECT count(*) FROM codings k WHERE k.source_id = s.id)
+    FROM sources s LEFT JOIN phases p ON p.id = s.phase_id LEFT JOIN cases c ON c.id = s.case_id";
+
+fn source_row(r: &rusqlite::Row) -> rusqlite::Result<Source> {
+    let kind: String = r.get(1)?;
+    let score: Option<f64> = r.get(8)?;
+    let scale: Option<String> = r.get(9)?;
+    Ok(Source {
+        id: r.get(0)?,
+        kind: SourceKind::parse(&kind).unwrap_or(SourceKind::Document),
+        title: r.get(2)?,
+        language: r.get(3)?,
+        date: r.get(4)?,
+        channel: r.get(5)?,
+        phase: r.get(6)?,
+        case_name: r.get(7)?,
+        score: match (score, scale.as_deref().map(Scale::parse)) {
+            (Some(value), Some(Ok(scale))) => Some(Score { value, scale }),
+            _ => None,
+        },
+        char_len: r.get(10)?,
+        segment_count: r.get(11)?,
+        coding_count: r.get(12)?,
+    })
+}
+
+impl Project {
+    /// Sources matching `filter`, in import order, and how many match in all.
+    pub fn sources(&self, filter: &SourceFilter) -> Result<(Vec<Source>, usize)> {
+        let mut wh = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(k) = filter.kind {
+            wh.push("s.kind = ?");
+            args.push(k.as_str().into());
+        }
+        if let Some(p) = &filter.phase {
+            let phase = self.find_phase(p)?.ok_or_else(|| Error::NotFound { what: "phase", key: p.clone() })?;
+            wh.push("s.phase_id = ?");
+            args.push(phase.id.to_string());
+        }
+        if let Some(l) = &filter.language {
+            wh.push("s.language = ?");
+            args.push(crate::lang::normalize(l));
+        }
+        if let Some(c) = &filter.case_name {
+            wh.push("c.name = ?");
+            args.push(c.clone());
+        }
+        match filter.coded {
+            Some(true) => wh.push("EXISTS (SELECT 1 FROM codings k WHERE k.source_id = s.id)"),
+            Some(false) => wh.push("NOT EXISTS (SELECT 1 FROM codings k WHERE k.source_id = s.id)"),
+            None => {}
+        }
+        let where_sql = if wh.is_empty() { String::new() } else { format!(" WHERE {}", wh.join(" AND ")) };
+        let total: i64 = self.conn().query_row(
+            &format!("SELECT count(*) FROM sources s LEFT JOIN cases c ON c.id = s.case_id{where_sql}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "SELECT {SOURCE_COLUMNS}{where_sql} ORDER BY s.id LIMIT {} OFFSET {}",
+            filter.limit.map_or(-1, |l| l as i64),
+            filter.offset.unwrap_or(0)
+        );
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st.query_map(params_from_iter(args.iter()), source_row)?;
+        Ok((rows.collect::<Result<_, _>>()?, total as usize))
+    }
+
+    /// One source by id.
+    pub fn source(&self, id: Id) -> Result<Source> {
+        self.conn()
+            .query_row(&format!("SELECT {SOURCE_COLUMNS} WHERE s.id = ?1"), [id], source_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: "source", key: id.to_string() })
+    }
+
+    /// The source's text exactly as imported.
+    pub fn source_text(&self, id: Id) -> Result<String> {
+        self.conn()
+            .query_row("SELECT text FROM sources WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: "source", key: id.to_string() })
+    }
+
+    /// The source's attributes (the case's attributes are on the case).
+    pub fn source_attributes(&self, id: Id) -> Result<Vec<(String, AttrValue)>> {
+        attributes::get(self.conn(), Scope::Source, id)
+    }
+
+    /// The source's segments in reading order.
+    pub fn segments(&self, source: Id) -> Result<Vec<Segment>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, source_id, ordinal, start, end, speaker, start_ms, end_ms FROM segments
+             WHERE source_id = ?1 ORDER BY ordinal",
+        )?;
+        let rows = st.query_map([source], |r| {
+            Ok(Segment {
+                id: r.get(0)?,
+                source_id: r.get(1)?,
+                ordinal: r.get(2)?,
+                start: r.get(3)?,
+                end: r.get(4)?,
+                speaker: r.get(5)?,
+                start_ms: r.get(6)?,
+                end_ms: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Sets (or clears) a source's journey phase by hand. A phase set by a person is never
+    /// overwritten by a model.
+    pub fn set_source_phase(&mut self, source: Id, phase: Option<&str>) -> Result<()> {
+        let phase_id = match phase {
+            Some(p) => Some(self.find_phase(p)?.ok_or_else(|| Error::NotFound { what: "phase", key: p.into() })?.id),
+            None => None,
+        };
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE sources SET phase_id = ?1, phase_origin = ?2, phase_confidence = NULL WHERE id = ?3",
+                params![phase_id, phase_id.map(|_| "manual"), source],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound { what: "source", key: source.to_string() });
+            }
+            Ok(((), Touched::sources([source])))
+        })
+    }
+
+    /// Deletes a source with its segments, codings and memos.
+    pub fn delete_source(&mut self, source: Id) -> Result<()> {
+        self.write(|tx| {
+            if tx.execute("DELETE FROM sources WHERE id = ?1", [source])? == 0 {
+                return Err(Error::NotFound { what: "source", key: source.to_string() });
+            }
+            Ok(((), Touched::sources([source])))
+        })
+    }
+}
