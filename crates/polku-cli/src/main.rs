@@ -1,1 +1,448 @@
-fn main(){}
+//! `polku`: the command line over the Polku core, for batch work and scripts.
+//!
+//! Exit codes: 0 success; 1 an operation failed (the message names the file, line or field);
+//! 2 the command line itself was wrong. With `--json`, results go to stdout as JSON and
+//! errors stay on stderr.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use polku::import::{ColumnMapping, ImportOptions};
+use polku::model::{Scale, SourceKind};
+use polku::search::CodeScope;
+use polku::store::sources::SourceFilter;
+use polku::Project;
+
+use output::Out;
+
+#[derive(Parser)]
+#[command(name = "polku", version, about = "Offline customer-experience research: import, search and code interviews and feedback.")]
+struct Cli {
+    /// Print results as JSON (for scripts).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Name recorded on codings and memos (default: $POLKU_CODER or the OS user).
+    #[arg(long, global = true)]
+    coder: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an empty project file with the default journey phases.
+    New {
+        project: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Build the demo project (a fictional B2B software company's interviews, NPS survey and feedback).
+    Demo {
+        project: PathBuf,
+        /// Folder with the demo material (default: the repository's assets/demo).
+        #[arg(long)]
+        assets: Option<PathBuf>,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import files: .txt .md .docx .vtt .srt (one source each) or .csv .tsv .xlsx .ods (one source per row).
+    Import(ImportArgs),
+    /// List sources.
+    Sources {
+        project: PathBuf,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        phase: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        case: Option<String>,
+        /// Only sources with codings.
+        #[arg(long, conflicts_with = "uncoded")]
+        coded: bool,
+        /// Only sources without codings.
+        #[arg(long)]
+        uncoded: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+    },
+    /// Show one source's text with its segments.
+    Show { project: PathBuf, source: i64 },
+    /// Search segments: words, "phrases", AND/OR/NOT, prefix*, fuzzy~, and filters such as
+    /// kind:review phase:onboarding speaker:aino lang:fi code:Price segment:SMB date:2025-03..2025-06 score:0..6.
+    Search {
+        project: PathBuf,
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+    },
+    /// Apply a code to a character range of a source, or to every hit of a query.
+    Code {
+        project: PathBuf,
+        /// Code name or Parent/Child path.
+        code: String,
+        /// Create the code (top level, or under --parent) if it does not exist.
+        #[arg(long)]
+        create: bool,
+        #[arg(long, requires = "create")]
+        parent: Option<String>,
+        #[arg(long, requires = "range", conflicts_with = "query")]
+        source: Option<i64>,
+        /// Character range START..END (end exclusive), with --source.
+        #[arg(long, requires = "source")]
+        range: Option<String>,
+        /// Code all hits of this search query.
+        #[arg(long)]
+        query: Option<String>,
+        /// With --query: code the matched words or the whole segments they occur in.
+        #[arg(long, value_enum, default_value_t = ScopeArg::Segment)]
+        scope: ScopeArg,
+    },
+    /// Show or edit the codebook.
+    Codes {
+        project: PathBuf,
+        #[command(subcommand)]
+        action: Option<CodesAction>,
+    },
+    /// Counts of sources, segments, codes and scores.
+    Stats { project: PathBuf },
+    /// Rebuild the search index from the project file.
+    Reindex { project: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum CodesAction {
+    /// Create a code.
+    Add {
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+        #[arg(long)]
+        color: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Rename a code.
+    Rename { code: String, new_name: String },
+    /// Merge the first code into the second.
+    Merge { from: String, into: String },
+    /// Delete a code with its sub-codes and codings (asks for --yes).
+    Delete {
+        code: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScopeArg {
+    Hit,
+    Segment,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    project: PathBuf,
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Source kind: interview, feedback, survey_answer, review, support_message, document.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Title (single-text files).
+    #[arg(long)]
+    title: Option<String>,
+    /// Language of all sources instead of detecting it (fi, en, …).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Date YYYY-MM-DD (single-text files).
+    #[arg(long)]
+    date: Option<String>,
+    /// Journey phase key or name (single-text files).
+    #[arg(long)]
+    phase: Option<String>,
+    /// Case (customer or participant) the text belongs to (single-text files).
+    #[arg(long)]
+    case: Option<String>,
+    #[arg(long)]
+    channel: Option<String>,
+    /// Table column holding the text (default: guessed from the header).
+    #[arg(long)]
+    text_col: Option<String>,
+    #[arg(long)]
+    score_col: Option<String>,
+    /// Score scale: nps, csat, ces, stars (default: from the column name or values).
+    #[arg(long)]
+    scale: Option<String>,
+    #[arg(long)]
+    date_col: Option<String>,
+    #[arg(long)]
+    phase_col: Option<String>,
+    #[arg(long)]
+    case_col: Option<String>,
+    #[arg(long)]
+    title_col: Option<String>,
+    #[arg(long)]
+    kind_col: Option<String>,
+    #[arg(long)]
+    lang_col: Option<String>,
+    #[arg(long)]
+    channel_col: Option<String>,
+    /// Columns that are case attributes (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    case_attr: Vec<String>,
+    /// Columns that are source attributes (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    source_attr: Vec<String>,
+    /// Columns to leave out (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Worksheet of a workbook (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Import even if the same file was imported before.
+    #[arg(long)]
+    allow_duplicate: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out::new(cli.json);
+    match run(cli, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(path: &Path, coder: &Option<String>) -> Result<Project> {
+    let mut p = Project::open(path)?;
+    if let Some(c) = coder {
+        p.set_coder(c);
+    }
+    Ok(p)
+}
+
+fn bar(len: u64, msg: &str, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:20} [{bar:32}] {pos}/{len} ({per_sec}, {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
+fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
+    let coder = cli.coder.clone();
+    match cli.command {
+        Command::New { project, name } => {
+            let name = name.unwrap_or_else(|| project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+            Project::create(&project, &name)?;
+            out.message(&format!("created {}", project.display()));
+        }
+        Command::Demo { project, assets, force } => {
+            if force && project.exists() {
+                std::fs::remove_file(&project).with_context(|| format!("removing {}", project.display()))?;
+                let _ = std::fs::remove_dir_all(polku::project::index_dir(&project));
+            }
+            let assets = assets.unwrap_or_else(polku::demo::default_assets_dir);
+            let pb = bar(0, "building demo", out.json);
+            let p = polku::demo::build(&project, &assets, &mut |stage, done, total| {
+                pb.set_message(stage.to_string());
+                pb.set_length(total as u64);
+                pb.set_position(done as u64);
+                true
+            })?;
+            pb.finish_and_clear();
+            let stats = p.stats()?;
+            out.stats(&stats);
+        }
+        Command::Import(args) => return import(args, &coder, out),
+        Command::Sources { project, kind, phase, lang, case, coded, uncoded, limit, offset } => {
+            let p = open(&project, &coder)?;
+            let filter = SourceFilter {
+                kind: kind.as_deref().map(SourceKind::parse).transpose()?,
+                phase,
+                language: lang,
+                case_name: case,
+                coded: if coded { Some(true) } else if uncoded { Some(false) } else { None },
+                limit: Some(limit),
+                offset: Some(offset),
+            };
+            let (sources, total) = p.sources(&filter)?;
+            out.sources(&sources, total);
+        }
+        Command::Show { project, source } => {
+            let p = open(&project, &coder)?;
+            let s = p.source(source)?;
+            let text = p.source_text(source)?;
+            let segments = p.segments(source)?;
+            let codings = p.codings(source)?;
+            out.show(&s, &text, &segments, &codings, &p.codes()?);
+        }
+        Command::Search { project, query, limit, offset } => {
+            let mut p = open(&project, &coder)?;
+            let results = p.search(&query, limit, offset)?;
+            out.search(&results, offset);
+        }
+        Command::Code { project, code, create, parent, source, range, query, scope } => {
+            let mut p = open(&project, &coder)?;
+            let code_id = match p.find_code(&code)? {
+                Some(id) => id,
+                None if create => {
+                    let parent_id = match parent {
+                        Some(pn) => Some(p.find_code(&pn)?.with_context(|| format!("no parent code named '{pn}'"))?),
+                        None => None,
+                    };
+                    p.create_code(&code, parent_id, None, "")?
+                }
+                None => bail!("no code named '{code}' (use --create to make it)"),
+            };
+            if let (Some(source), Some(range)) = (source, range) {
+                let (a, b) = range.split_once("..").with_context(|| format!("--range '{range}' must look like START..END"))?;
+                let (a, b): (i64, i64) = (a.trim().parse()?, b.trim().parse()?);
+                let id = p.add_coding(code_id, source, a, b)?;
+                out.message(&format!("coded source {source} {a}..{b} with '{code}' (coding {id})"));
+                out.value(&serde_json::json!({ "coding_id": id, "code_id": code_id }));
+            } else if let Some(q) = query {
+                let scope = match scope {
+                    ScopeArg::Hit => CodeScope::Hit,
+                    ScopeArg::Segment => CodeScope::Segment,
+                };
+                let n = p.code_search_hits(code_id, &q, scope)?;
+                out.message(&format!("coded {n} new passages with '{code}'"));
+                out.value(&serde_json::json!({ "created": n, "code_id": code_id }));
+            } else {
+                bail!("say what to code: --source ID --range START..END, or --query QUERY");
+            }
+        }
+        Command::Codes { project, action } => {
+            let mut p = open(&project, &coder)?;
+            let find = |p: &Project, name: &str| -> Result<i64> {
+                p.find_code(name)?.with_context(|| format!("no code named '{name}'"))
+            };
+            match action {
+                None => {}
+                Some(CodesAction::Add { name, parent, color, description }) => {
+                    let parent = parent.map(|n| find(&p, &n)).transpose()?;
+                    p.create_code(&name, parent, color.as_deref(), &description)?;
+                }
+                Some(CodesAction::Rename { code, new_name }) => {
+                    let id = find(&p, &code)?;
+                    p.update_code(id, Some(&new_name), None, None, None)?;
+                }
+                Some(CodesAction::Merge { from, into }) => {
+                    let (a, b) = (find(&p, &from)?, find(&p, &into)?);
+                    p.merge_codes(a, b)?;
+                }
+                Some(CodesAction::Delete { code, yes }) => {
+                    let id = find(&p, &code)?;
+                    let impact = p.delete_code_impact(id)?;
+                    if !yes {
+                        bail!(
+                            "deleting '{code}' would remove {} code(s), {} coding(s) and {} memo(s); repeat with --yes",
+                            impact.codes, impact.codings, impact.memos
+                        );
+                    }
+                    p.delete_code(id)?;
+                }
+            }
+            out.codes(&p.codes()?);
+        }
+        Command::Stats { project } => {
+            let p = open(&project, &coder)?;
+            out.stats(&p.stats()?);
+        }
+        Command::Reindex { project } => {
+            let mut p = open(&project, &coder)?;
+            let pb = bar(0, "indexing", out.json);
+            let n = p.reindex(&mut |done, total| {
+                pb.set_length(total as u64);
+                pb.set_position(done as u64);
+                true
+            })?;
+            pb.finish_and_clear();
+            out.message(&format!("indexed {n} segments"));
+            out.value(&serde_json::json!({ "segments": n }));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> {
+    let mut p = open(&a.project, coder)?;
+    let opts = ImportOptions {
+        kind: a.kind.as_deref().map(SourceKind::parse).transpose()?,
+        title: a.title,
+        language: a.lang,
+        date: a.date,
+        phase: a.phase,
+        case_name: a.case,
+        channel: a.channel,
+        mapping: ColumnMapping {
+            text: a.text_col,
+            score: a.score_col,
+            scale: a.scale.as_deref().map(Scale::parse).transpose()?,
+            date: a.date_col,
+            phase: a.phase_col,
+            case: a.case_col,
+            title: a.title_col,
+            kind: a.kind_col,
+            language: a.lang_col,
+            channel: a.channel_col,
+            case_attributes: a.case_attr,
+            source_attributes: a.source_attr,
+            ignore: a.ignore,
+        },
+        sheet: a.sheet,
+        allow_duplicate: a.allow_duplicate,
+    };
+    let mut reports = Vec::new();
+    let mut failed = 0;
+    for file in &a.files {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let pb = bar(0, &name, out.json);
+        let result = p.import_file(file, &opts, &mut |done, total| {
+            pb.set_length(total as u64);
+            pb.set_position(done as u64);
+            true
+        });
+        pb.finish_and_clear();
+        match result {
+            Ok(r) => {
+                out.message(&format!(
+                    "{}: {} source(s), {} segment(s){}",
+                    r.file,
+                    r.sources,
+                    r.segments,
+                    if r.skipped > 0 { format!(", {} empty row(s) skipped", r.skipped) } else { String::new() }
+                ));
+                reports.push(serde_json::to_value(&r)?);
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+                reports.push(serde_json::json!({ "file": file.display().to_string(), "error": e.to_string() }));
+            }
+        }
+    }
+    out.value(&serde_json::Value::Array(reports));
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

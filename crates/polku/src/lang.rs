@@ -26,17 +26,16 @@ fn to_iso1(lang: Lang) -> &'static str {
         Lang::Nld => "nl",
         Lang::Por => "pt",
         Lang::Rus => "ru",
-        Lang::Est => "et",
         _ => UNDETERMINED,
     }
 }
 
 /// Detects the language of `text`; `None` when the text is too short or too ambiguous.
+///
+/// Longer texts choose among all languages with an analyzer. Short answers ("Sync is
+/// broken.", "Nopea tuki") carry too little signal for that, so they only choose between
+/// Finnish and English, Polku's working languages, and only when the evidence is clear.
 pub fn detect(text: &str) -> Option<&'static str> {
-    const CANDIDATES: [Lang; 13] = [
-        Lang::Fin, Lang::Eng, Lang::Swe, Lang::Dan, Lang::Nob, Lang::Deu, Lang::Fra,
-        Lang::Spa, Lang::Ita, Lang::Nld, Lang::Por, Lang::Rus, Lang::Est,
-    ];
     // Long texts are detected from a prefix: the language rarely changes and it keeps
     // detection linear in the number of sources rather than in the size of transcripts.
     let sample = match text.char_indices().nth(4000) {
@@ -44,12 +43,22 @@ pub fn detect(text: &str) -> Option<&'static str> {
         None => text,
     };
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    if letters < 12 {
+    if letters < 3 {
         return None;
     }
-    let info = Detector::with_allowlist(CANDIDATES.to_vec()).detect(sample)?;
-    // whatlang's `is_reliable` is strict for one-line answers; accept a clear winner too.
-    (info.is_reliable() || info.confidence() > 0.5 || letters > 60).then(|| to_iso1(info.lang()))
+    if letters >= 40 {
+        const ALL: [Lang; 12] = [
+            Lang::Fin, Lang::Eng, Lang::Swe, Lang::Dan, Lang::Nob, Lang::Deu,
+            Lang::Fra, Lang::Spa, Lang::Ita, Lang::Nld, Lang::Por, Lang::Rus,
+        ];
+        if let Some(info) = Detector::with_allowlist(ALL.to_vec()).detect(sample) {
+            if info.is_reliable() || info.confidence() > 0.5 || letters > 120 {
+                return Some(to_iso1(info.lang()));
+            }
+        }
+    }
+    let info = Detector::with_allowlist(vec![Lang::Fin, Lang::Eng]).detect(sample)?;
+    (info.confidence() >= 0.05).then(|| to_iso1(info.lang()))
 }
 
 /// Normalises a user-given language name or code (`Finnish`, `suomi`, `FI`) to ISO 639-1.
@@ -75,6 +84,10 @@ mod tests {
         assert_eq!(detect("Laskutuksessa on ollut virheitä jo kolmena kuukautena peräkkäin."), Some("fi"));
         assert_eq!(detect("The planning board is great but the mobile app keeps losing updates."), Some("en"));
         assert_eq!(detect("ok"), None);
+        assert_eq!(detect("Sync is broken."), Some("en"));
+        assert_eq!(detect("Hinnankorotus oli liian suuri."), Some("fi"));
+        assert_eq!(detect("Nopea tuki"), Some("fi"));
+        assert_eq!(detect("Vi är mycket nöjda med planeringstavlan, men synkroniseringen i mobilappen fungerar dåligt."), Some("sv"));
         assert_eq!(normalize("Suomi"), "fi");
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the code map and invariants.
 
+pub mod demo;
 pub mod error;
 pub mod import;
 pub mod lang;
@@ -9,6 +10,7 @@ pub mod model;
 pub mod project;
 mod schema;
 pub mod search;
+pub mod stats;
 pub mod store;
 pub mod text;
 

@@ -68,6 +68,7 @@ enum Importer {
     Vtt,
     Srt,
     Csv,
+    JsonLines,
     Spreadsheet,
 }
 
@@ -81,6 +82,7 @@ impl Importer {
             "vtt" => Importer::Vtt,
             "srt" => Importer::Srt,
             "csv" | "tsv" | "tab" => Importer::Csv,
+            "jsonl" | "ndjson" => Importer::JsonLines,
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Importer::Spreadsheet,
             "pdf" => {
                 return Err(Error::import(
@@ -93,7 +95,7 @@ impl Importer {
                 return Err(Error::import(
                     file,
                     Location::File,
-                    format!("unsupported file type '.{other}' (supported: .txt .md .docx .vtt .srt .csv .tsv .xlsx .xls .ods)"),
+                    format!("unsupported file type '.{other}' (supported: .txt .md .docx .vtt .srt .csv .tsv .jsonl .xlsx .xls .ods)"),
                 ))
             }
         })
@@ -107,6 +109,7 @@ impl Importer {
             Importer::Vtt => "webvtt",
             Importer::Srt => "srt",
             Importer::Csv => "csv",
+            Importer::JsonLines => "jsonl",
             Importer::Spreadsheet => "spreadsheet",
         }
     }
@@ -247,12 +250,17 @@ impl Project {
                 let (text, segs) = subtitles::parse(file, &raw, importer == Importer::Vtt)?;
                 (single(text, segs, SourceKind::Interview)?, 0, Some(enc.to_string()))
             }
-            Importer::Csv | Importer::Spreadsheet => {
-                let (tbl, enc) = if importer == Importer::Csv {
-                    let (text, enc) = decode::decode(bytes);
-                    (table::read_csv(file, &text)?, Some(enc.to_string()))
-                } else {
-                    (table::read_spreadsheet(file, bytes, opts.sheet.as_deref())?, None)
+            Importer::Csv | Importer::JsonLines | Importer::Spreadsheet => {
+                let (tbl, enc) = match importer {
+                    Importer::Csv => {
+                        let (text, enc) = decode::decode(bytes);
+                        (table::read_csv(file, &text)?, Some(enc.to_string()))
+                    }
+                    Importer::JsonLines => {
+                        let (text, enc) = decode::decode(bytes);
+                        (table::read_jsonl(file, &text)?, Some(enc.to_string()))
+                    }
+                    _ => (table::read_spreadsheet(file, bytes, opts.sheet.as_deref())?, None),
                 };
                 let phases = self.phases()?;
                 let lookup = |p: &str| {

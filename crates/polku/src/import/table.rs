@@ -99,6 +99,46 @@ fn count_outside_quotes(line: &str, d: char) -> usize {
         .count()
 }
 
+/// Reads JSON Lines (one object per line, as feedback tools and scripts export): the keys
+/// become columns in first-seen order. Nested values are refused with the line number.
+pub fn read_jsonl(file: &str, text: &str) -> Result<Table> {
+    let mut header: Vec<String> = Vec::new();
+    let mut objects = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| Error::import(file, Location::Line(i + 1), format!("not valid JSON: {e}")))?;
+        let serde_json::Value::Object(map) = v else {
+            return Err(Error::import(file, Location::Line(i + 1), "each line must be a JSON object"));
+        };
+        for k in map.keys() {
+            if !header.contains(k) {
+                header.push(k.clone());
+            }
+        }
+        objects.push((i + 1, map));
+    }
+    let mut rows = Vec::with_capacity(objects.len());
+    for (line, map) in objects {
+        let mut cells = Vec::with_capacity(header.len());
+        for h in &header {
+            cells.push(match map.get(h) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(serde_json::Value::Bool(b)) => b.to_string(),
+                Some(_) => {
+                    return Err(Error::import(file, Location::Row { row: line, column: Some(h.clone()) }, "nested values are not supported"))
+                }
+            });
+        }
+        rows.push((line, cells));
+    }
+    Ok(Table { header, rows })
+}
+
 /// Reads the first (or the named) sheet of an `.xlsx`, `.xlsm`, `.xls` or `.ods` workbook.
 pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader};

@@ -227,6 +227,17 @@ impl Project {
         })
     }
 
+    /// Sets one attribute of a source (interviewer, channel details, …).
+    pub fn set_source_attribute(&mut self, source: Id, name: &str, value: AttrValue) -> Result<()> {
+        self.write(|tx| {
+            if tx.query_row("SELECT 1 FROM sources WHERE id = ?1", [source], |_| Ok(())).optional()?.is_none() {
+                return Err(Error::NotFound { what: "source", key: source.to_string() });
+            }
+            attributes::set(tx, Scope::Source, source, name, &value)?;
+            Ok(((), Touched::sources([source])))
+        })
+    }
+
     /// Deletes a source with its segments, codings and memos.
     pub fn delete_source(&mut self, source: Id) -> Result<()> {
         self.write(|tx| {

@@ -1,0 +1,272 @@
+//! Importers on realistic files: each lands whole or not at all, errors name file and place.
+
+mod common;
+
+use std::io::Write;
+
+use polku::import::{ColumnMapping, ImportOptions};
+use polku::model::{AttrValue, Scale, SourceKind};
+use polku::{Error, Location};
+
+const SURVEY_CSV: &str = "\
+response_id;submitted;customer;segment;touchpoint;nps;comment
+R1;2025-03-04;Kuusimäen Kiinteistöhuolto Oy;SMB;usage;9;Suunnittelutaulu on tosi selkeä, säästää aikaa joka aamu.
+R2;5.3.2025;Kuusimäen Kiinteistöhuolto Oy;SMB;Usage;3;\"Laskutuksessa virheitä; Procountor-integraatio hajoaa.\"
+R3;2025-03-06;Nordgård Service AB;Mid-market;onboarding;7;Onboarding was fine but the training was too short.
+R4;2025-03-07;Nordgård Service AB;Mid-market;onboarding;10;
+R5;2025-03-08;;;;;
+";
+
+#[test]
+fn survey_csv_with_semicolons_finnish_dates_and_case_attributes() {
+    let (dir, mut p) = common::project();
+    let r = common::import(&mut p, &dir, "survey.csv", SURVEY_CSV.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!((r.sources, r.skipped), (4, 1));
+    let (sources, _) = p.sources(&Default::default()).unwrap();
+    let s2 = &sources[1];
+    assert_eq!(s2.kind, SourceKind::SurveyAnswer);
+    assert_eq!(s2.date.as_deref(), Some("2025-03-05"));
+    assert_eq!(s2.phase.as_deref(), Some("usage"));
+    assert_eq!(s2.language, "fi");
+    assert_eq!(s2.score.unwrap().scale, Scale::Nps);
+    assert_eq!(s2.title, "survey #R2");
+    assert_eq!(p.source_text(s2.id).unwrap(), "Laskutuksessa virheitä; Procountor-integraatio hajoaa.");
+    assert_eq!(sources[2].language, "en");
+    // A score-only answer is kept (it counts for NPS) but has no text to segment.
+    assert_eq!((sources[3].segment_count, sources[3].score.unwrap().value), (0, 10.0));
+    // `segment` is constant per customer, so it became a case attribute.
+    let cases = p.cases().unwrap();
+    let nord = cases.iter().find(|c| c.name == "Nordgård Service AB").unwrap();
+    assert_eq!(nord.attributes, vec![("segment".to_string(), AttrValue::Text("Mid-market".into()))]);
+}
+
+#[test]
+fn a_bad_row_names_file_row_and_column_and_stores_nothing() {
+    let (dir, mut p) = common::project();
+    let bad_score = SURVEY_CSV.replace(";3;", ";11;");
+    let err = common::import(&mut p, &dir, "s.csv", bad_score.as_bytes(), &Default::default()).unwrap_err();
+    match &err {
+        Error::Import { file, location: Location::Row { row: 3, column: Some(c) }, .. } => {
+            assert!(file.ends_with("s.csv"));
+            assert_eq!(c, "nps");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("outside the nps scale"), "{err}");
+
+    let bad_phase = SURVEY_CSV.replace("onboarding;10", "afterlife;10");
+    let err = common::import(&mut p, &dir, "p.csv", bad_phase.as_bytes(), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("row 5, column 'touchpoint'"), "{err}");
+    assert!(err.to_string().contains("unknown journey phase 'afterlife'"), "{err}");
+
+    let ragged = "id,comment,nps\n1,ok,9\n2,too,many,fields\n";
+    let err = common::import(&mut p, &dir, "r.csv", ragged.as_bytes(), &Default::default()).unwrap_err();
+    assert!(matches!(err, Error::Import { location: Location::Line(3), .. }), "{err}");
+
+    let bad_date = SURVEY_CSV.replace("2025-03-06", "yesterday");
+    let err = common::import(&mut p, &dir, "d.csv", bad_date.as_bytes(), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("column 'submitted'"), "{err}");
+    assert_eq!(common::source_count(&p), 0, "failed imports leave nothing behind");
+    assert!(p.cases().unwrap().is_empty(), "not even the cases of earlier rows");
+}
+
+#[test]
+fn reimporting_the_same_file_is_detected() {
+    let (dir, mut p) = common::project();
+    common::import(&mut p, &dir, "a.csv", SURVEY_CSV.as_bytes(), &Default::default()).unwrap();
+    let err = common::import(&mut p, &dir, "copy.csv", SURVEY_CSV.as_bytes(), &Default::default()).unwrap_err();
+    assert!(matches!(err, Error::AlreadyImported { .. }), "{err}");
+    assert_eq!(common::source_count(&p), 4);
+    let again = ImportOptions { allow_duplicate: true, ..Default::default() };
+    common::import(&mut p, &dir, "copy.csv", SURVEY_CSV.as_bytes(), &again).unwrap();
+    assert_eq!(common::source_count(&p), 8);
+}
+
+#[test]
+fn windows_1252_and_utf16_exports_decode() {
+    let (dir, mut p) = common::project();
+    let text = "id,comment,csat\n1,Hyvä palvelu ja nopea toimitus,5\n2,Tuki ei vastannut viikkoon,2\n";
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let r = common::import(&mut p, &dir, "w.csv", &cp1252, &Default::default()).unwrap();
+    assert_eq!(p.source_text(r.source_ids[0]).unwrap(), "Hyvä palvelu ja nopea toimitus");
+    assert_eq!(p.source(r.source_ids[0]).unwrap().score.unwrap().scale, Scale::Csat);
+
+    let tsv = "id\tcomment\tces\n1\tHelppo käyttää 😀\t6\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    tsv.encode_utf16().for_each(|u| utf16.extend_from_slice(&u.to_le_bytes()));
+    let r = common::import(&mut p, &dir, "u.tsv", &utf16, &Default::default()).unwrap();
+    let s = p.source(r.source_ids[0]).unwrap();
+    assert_eq!(p.source_text(s.id).unwrap(), "Helppo käyttää 😀");
+    assert_eq!(s.score.unwrap().scale, Scale::Ces);
+}
+
+#[test]
+fn explicit_column_mapping_overrides_guessing() {
+    let (dir, mut p) = common::project();
+    let csv = "Vastaaja,Mitä mieltä olet?,Arvosana (1-5),Aika\nA1,Sovellus kaatuu usein,2,1.2.2026\n";
+    let opts = ImportOptions {
+        kind: Some(SourceKind::Review),
+        mapping: ColumnMapping {
+            text: Some("Mitä mieltä olet?".into()),
+            score: Some("Arvosana (1-5)".into()),
+            scale: Some(Scale::Stars),
+            date: Some("Aika".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = common::import(&mut p, &dir, "arviot.csv", csv.as_bytes(), &opts).unwrap();
+    let s = p.source(r.source_ids[0]).unwrap();
+    assert_eq!((s.kind, s.score.unwrap().scale, s.date.as_deref()), (SourceKind::Review, Scale::Stars, Some("2026-02-01")));
+    assert_eq!(p.source_attributes(s.id).unwrap(), vec![("Vastaaja".to_string(), AttrValue::Text("A1".into()))]);
+
+    let missing = ImportOptions {
+        mapping: ColumnMapping { text: Some("nope".into()), ..Default::default() },
+        allow_duplicate: true,
+        ..Default::default()
+    };
+    let err = common::import(&mut p, &dir, "x.csv", csv.as_bytes(), &missing).unwrap_err();
+    assert!(err.to_string().contains("no column named 'nope'"), "{err}");
+}
+
+#[test]
+fn xlsx_survey_export_with_real_dates() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let (dir, mut p) = common::project();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date_fmt = Format::new().set_num_format("d.m.yyyy");
+    for (c, h) in ["Customer", "Date", "NPS", "Comment", "Plan"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [("Acme Oy", 2025, 9, 9.0, "Great planning board.", "Pro"), ("Beta Oy", 2025, 10, 4.0, "Hinnankorotus oli liian suuri.", "Basic")];
+    for (i, (cust, y, m, score, text, plan)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, *cust).unwrap();
+        ws.write_datetime_with_format(r, 1, ExcelDateTime::from_ymd(*y, *m, 15).unwrap(), &date_fmt).unwrap();
+        ws.write_number(r, 2, *score).unwrap();
+        ws.write_string(r, 3, *text).unwrap();
+        ws.write_string(r, 4, *plan).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = common::import(&mut p, &dir, "export.xlsx", &bytes, &Default::default()).unwrap();
+    assert_eq!(r.sources, 2);
+    let s = p.source(r.source_ids[1]).unwrap();
+    assert_eq!((s.date.as_deref(), s.case_name.as_deref(), s.language.as_str()), (Some("2025-10-15"), Some("Beta Oy"), "fi"));
+    assert_eq!(s.score.unwrap().value, 4.0);
+
+    let err = common::import(&mut p, &dir, "broken.xlsx", b"PK\x03\x04 not really", &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("broken.xlsx"), "{err}");
+}
+
+#[test]
+fn plain_text_and_markdown_transcripts_become_speaker_turns() {
+    let (dir, mut p) = common::project();
+    let txt = "Haastattelija: Miten toimitus sujui?\n\nAsiakas: Toimituksen kanssa oli säätöä, mutta tuki auttoi.\n\nHaastattelija: Entä laskutus?\n\nAsiakas: Laskutuksessa on virheitä.\n";
+    let opts = ImportOptions { phase: Some("onboarding".into()), case_name: Some("Vesikaari LVI Oy".into()), date: Some("2025-06-12".into()), ..Default::default() };
+    let r = common::import(&mut p, &dir, "haastattelu.txt", txt.as_bytes(), &opts).unwrap();
+    let s = p.source(r.source_ids[0]).unwrap();
+    assert_eq!((s.kind, s.language.as_str(), s.phase.as_deref()), (SourceKind::Interview, "fi", Some("onboarding")));
+    let segs = p.segments(s.id).unwrap();
+    assert_eq!(segs.iter().map(|g| g.speaker.clone().unwrap()).collect::<Vec<_>>(), ["Haastattelija", "Asiakas", "Haastattelija", "Asiakas"]);
+    assert_eq!(p.source_text(s.id).unwrap(), txt, "text is stored exactly as imported");
+
+    let md = "# Usage interview\n\n*Polarlift AS, 2025-11-20*\n\nQ: How do technicians use the app?\n\nA: Mostly offline, in shafts.\nSync used to fail.\n\nQ: And now?\n\nA: Fine since 3.2.\n";
+    let r = common::import(&mut p, &dir, "usage.md", md.as_bytes(), &Default::default()).unwrap();
+    let segs = p.segments(r.source_ids[0]).unwrap();
+    assert_eq!(segs.iter().filter(|g| g.speaker.as_deref() == Some("A")).count(), 2);
+    assert_eq!(segs.len(), 6, "two heading paragraphs and four turns");
+}
+
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let mut body = String::new();
+    for p in paragraphs {
+        body.push_str(&format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", p.replace('&', "&amp;")));
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+#[test]
+fn word_documents_with_teams_style_speaker_lines() {
+    let (dir, mut p) = common::project();
+    let bytes = docx(&["Aino Lehtinen   0:03", "Kiitos kun tulit. Kerro käyttöönotosta.", "Jari Mäkinen   0:09", "Koulutus oli hyvä & selkeä.", "Aino Lehtinen   0:21", "Entä tuki?"]);
+    let r = common::import(&mut p, &dir, "teams.docx", &bytes, &Default::default()).unwrap();
+    let id = r.source_ids[0];
+    let segs = p.segments(id).unwrap();
+    assert_eq!(segs.len(), 3);
+    assert_eq!(segs[1].speaker.as_deref(), Some("Jari Mäkinen"));
+    assert_eq!(segs[1].start_ms, Some(9000));
+    let text = p.source_text(id).unwrap();
+    assert_eq!(polku::text::char_slice(&text, segs[1].start as usize, segs[1].end as usize), "Koulutus oli hyvä & selkeä.");
+
+    let err = common::import(&mut p, &dir, "fake.docx", b"plain text pretending", &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("fake.docx") && err.to_string().contains("not a Word .docx"), "{err}");
+}
+
+#[test]
+fn subtitle_transcripts_keep_speakers_and_times() {
+    let (dir, mut p) = common::project();
+    let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Aino Lehtinen>How did the go-live go?</v>\n\n00:00:04.500 --> 00:00:09.000\n<v Priya Nair>Smoothly, apart from the SAP integration.</v>\n";
+    let r = common::import(&mut p, &dir, "call.vtt", vtt.as_bytes(), &Default::default()).unwrap();
+    let segs = p.segments(r.source_ids[0]).unwrap();
+    assert_eq!((segs[1].speaker.as_deref(), segs[1].start_ms, segs[1].end_ms), (Some("Priya Nair"), Some(4500), Some(9000)));
+
+    let bad = "1\n00:00:01,000 --> 00:00:02,000\nHei\n\n2\n00:00:03,000 -> oops\nMoi\n";
+    let err = common::import(&mut p, &dir, "bad.srt", bad.as_bytes(), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("bad.srt, line 6"), "{err}");
+    assert_eq!(common::source_count(&p), 1);
+}
+
+#[test]
+fn jsonl_feedback_with_kinds_and_stars() {
+    let (dir, mut p) = common::project();
+    let jl = r#"{"id":"FB-1","kind":"review","channel":"G2","date":"2026-03-02","customer":"Acme Oy","stars":5,"title":"Great board","text":"The planning board is superb."}
+{"id":"FB-2","kind":"support","channel":"chat","date":"2025-06-10","customer":"Acme Oy","title":"Sync","text":"Kuvat eivät lataudu sovelluksessa."}
+"#;
+    let r = common::import(&mut p, &dir, "fb.jsonl", jl.as_bytes(), &Default::default()).unwrap();
+    let a = p.source(r.source_ids[0]).unwrap();
+    let b = p.source(r.source_ids[1]).unwrap();
+    assert_eq!((a.kind, a.score.unwrap().scale, a.title.as_str()), (SourceKind::Review, Scale::Stars, "Great board"));
+    assert_eq!((b.kind, b.score, b.channel.as_deref()), (SourceKind::SupportMessage, None, Some("chat")));
+    let err = common::import(&mut p, &dir, "x.jsonl", b"{\"text\": \"ok\"}\n{oops\n", &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("x.jsonl, line 2"), "{err}");
+}
+
+#[test]
+fn unsupported_and_empty_files_get_clear_errors() {
+    let (dir, mut p) = common::project();
+    let err = common::import(&mut p, &dir, "scan.pdf", b"%PDF-1.7", &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("scan.pdf") && err.to_string().contains("PDF"), "{err}");
+    let err = common::import(&mut p, &dir, "pic.png", b"\x89PNG", &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("unsupported file type '.png'"), "{err}");
+    let err = common::import(&mut p, &dir, "empty.txt", b"  \n ", &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("no text"), "{err}");
+}
+
+#[test]
+fn cancelling_an_import_stores_nothing() {
+    let (dir, mut p) = common::project();
+    let mut csv = String::from("comment,nps\n");
+    for i in 0..5000 {
+        csv.push_str(&format!("answer number {i} about the support,{}\n", i % 11));
+    }
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let err = p.import_file(&path, &Default::default(), &mut |done, _| done < 2000).unwrap_err();
+    assert!(matches!(err, Error::Cancelled));
+    assert_eq!(common::source_count(&p), 0);
+    // And it can be imported afterwards: the cancelled attempt left no import record.
+    p.import_file(&path, &Default::default(), &mut |_, _| true).unwrap();
+    assert_eq!(common::source_count(&p), 5000);
+}
