@@ -169,11 +169,12 @@ impl Project {
             let import_id = tx.last_insert_rowid();
             let mut ids = Vec::with_capacity(total);
             let mut segments = 0;
+            let mut inserter = sources::Inserter::new(tx, Some(import_id));
             for (i, s) in new_sources.iter().enumerate() {
                 if i % 2000 == 0 && !progress(i, total) {
                     return Err(Error::Cancelled);
                 }
-                ids.push(sources::insert(tx, Some(import_id), s, &now)?);
+                ids.push(inserter.insert(s, &now)?);
                 segments += s.segments.len();
             }
             progress(total, total);
@@ -291,10 +292,20 @@ fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
         return;
     }
     let mut votes: HashMap<&'static str, usize> = HashMap::new();
-    let detected: Vec<Option<&'static str>> = sources
-        .iter()
-        .map(|s| if s.language.is_empty() { lang::detect(&s.text) } else { None })
-        .collect();
+    // Detection is the costliest step of a survey import; spread it over the cores.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = sources.len().div_ceil(threads).max(1);
+    let detected: Vec<Option<&'static str>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|s| if s.language.is_empty() { lang::detect(&s.text) } else { None }).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("language detection does not panic")).collect()
+    });
     for d in detected.iter().flatten() {
         *votes.entry(d).or_default() += 1;
     }

@@ -1,5 +1,7 @@
 //! Sources and their segments.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -35,50 +37,75 @@ pub struct NewSource {
     pub case_attributes: Vec<(String, AttrValue)>,
 }
 
-/// Stores one source with its segments and attributes inside an open transaction.
-pub(crate) fn insert(tx: &Transaction, import_id: Option<Id>, s: &NewSource, now: &str) -> Result<Id> {
-    let case_id = match &s.case_name {
-        Some(name) if !name.trim().is_empty() => {
-            let id = super::cases::ensure(tx, name)?;
-            for (k, v) in &s.case_attributes {
-                attributes::set(tx, Scope::Case, id, k, v)?;
+/// Stores sources inside an open transaction. Remembers the cases and case attributes it
+/// has written, so a survey with thousands of answers per customer writes each case once.
+pub(crate) struct Inserter<'t> {
+    tx: &'t Transaction<'t>,
+    import_id: Option<Id>,
+    cases: HashMap<String, Id>,
+    case_values: HashSet<(Id, String, String)>,
+}
+
+impl<'t> Inserter<'t> {
+    pub(crate) fn new(tx: &'t Transaction<'t>, import_id: Option<Id>) -> Self {
+        Inserter { tx, import_id, cases: HashMap::new(), case_values: HashSet::new() }
+    }
+
+    /// Stores one source with its segments and attributes; returns its id.
+    pub(crate) fn insert(&mut self, s: &NewSource, now: &str) -> Result<Id> {
+        let tx = self.tx;
+        let case_id = match &s.case_name {
+            Some(name) if !name.trim().is_empty() => {
+                let id = match self.cases.get(name) {
+                    Some(id) => *id,
+                    None => {
+                        let id = super::cases::ensure(tx, name)?;
+                        self.cases.insert(name.clone(), id);
+                        id
+                    }
+                };
+                for (k, v) in &s.case_attributes {
+                    if self.case_values.insert((id, k.clone(), v.to_text())) {
+                        attributes::set(tx, Scope::Case, id, k, v)?;
+                    }
+                }
+                Some(id)
             }
-            Some(id)
+            _ => None,
+        };
+        tx.prepare_cached(
+            "INSERT INTO sources(kind, title, language, date, channel, phase_id, phase_origin, case_id, score, scale,
+                                 text, char_len, import_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(params![
+            s.kind.as_str(),
+            s.title,
+            s.language,
+            s.date,
+            s.channel,
+            s.phase_id,
+            s.phase_id.map(|_| "metadata"),
+            case_id,
+            s.score.map(|x| x.value),
+            s.score.map(|x| x.scale.as_str()),
+            s.text,
+            crate::text::char_len(&s.text) as i64,
+            self.import_id,
+            now,
+        ])?;
+        let id = tx.last_insert_rowid();
+        let mut seg_st = tx.prepare_cached(
+            "INSERT INTO segments(source_id, ordinal, start, end, speaker, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, g) in s.segments.iter().enumerate() {
+            seg_st.execute(params![id, i as i64, g.start as i64, g.end as i64, g.speaker, g.start_ms, g.end_ms])?;
         }
-        _ => None,
-    };
-    tx.prepare_cached(
-        "INSERT INTO sources(kind, title, language, date, channel, phase_id, phase_origin, case_id, score, scale,
-                             text, char_len, import_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        s.kind.as_str(),
-        s.title,
-        s.language,
-        s.date,
-        s.channel,
-        s.phase_id,
-        s.phase_id.map(|_| "metadata"),
-        case_id,
-        s.score.map(|x| x.value),
-        s.score.map(|x| x.scale.as_str()),
-        s.text,
-        crate::text::char_len(&s.text) as i64,
-        import_id,
-        now,
-    ])?;
-    let id = tx.last_insert_rowid();
-    let mut seg_st = tx.prepare_cached(
-        "INSERT INTO segments(source_id, ordinal, start, end, speaker, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (i, g) in s.segments.iter().enumerate() {
-        seg_st.execute(params![id, i as i64, g.start as i64, g.end as i64, g.speaker, g.start_ms, g.end_ms])?;
+        for (k, v) in &s.attributes {
+            attributes::set(tx, Scope::Source, id, k, v)?;
+        }
+        Ok(id)
     }
-    for (k, v) in &s.attributes {
-        attributes::set(tx, Scope::Source, id, k, v)?;
-    }
-    Ok(id)
 }
 
 /// Which sources to list.

@@ -1,0 +1,186 @@
+//! `polku-bench`: measures import + index throughput, search latency and file size.
+//!
+//! ```text
+//! cargo run --release -p polku-cli --bin polku-bench -- [--answers 100000] [--segments 1000000] [--dir DIR]
+//! ```
+//! Answers are drawn from the demo survey's real comments (Finnish and English) with random
+//! scores, dates, customers and phases, so term statistics look like real feedback.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use polku::import::ImportOptions;
+use polku::Project;
+
+struct Args {
+    answers: usize,
+    segments: usize,
+    dir: PathBuf,
+}
+
+fn args() -> Args {
+    let mut a = Args { answers: 100_000, segments: 1_000_000, dir: std::env::temp_dir().join("polku-bench") };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut val = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--answers" => a.answers = val().parse().expect("--answers N"),
+            "--segments" => a.segments = val().parse().expect("--segments N"),
+            "--dir" => a.dir = PathBuf::from(val()),
+            other => panic!("unknown flag {other} (use --answers N --segments N --dir DIR)"),
+        }
+    }
+    a
+}
+
+/// A small deterministic PRNG (xorshift) so runs are comparable.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn demo_comments() -> Vec<String> {
+    let path = polku::demo::default_assets_dir().join("survey/nps-survey-2024-2026.csv");
+    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = rdr.headers().unwrap().clone();
+    let col = headers.iter().position(|h| h == "comment").expect("comment column");
+    rdr.records().filter_map(|r| r.ok()).map(|r| r[col].to_string()).filter(|c| !c.is_empty()).collect()
+}
+
+/// Writes a survey export of `n` answers; `salt` makes each file's content unique.
+fn write_csv(path: &Path, n: usize, comments: &[String], salt: u64) {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ salt);
+    let phases = ["evaluation", "purchase", "onboarding", "usage", "usage", "usage", "customership"];
+    let segments = ["SMB", "Mid-market", "Enterprise"];
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record(["response_id", "submitted", "customer", "segment", "touchpoint", "nps", "comment"]).unwrap();
+    for i in 0..n {
+        let c = rng.below(2000);
+        let text = if rng.below(4) == 0 {
+            format!("{} {}", comments[rng.below(comments.len())], comments[rng.below(comments.len())])
+        } else {
+            comments[rng.below(comments.len())].clone()
+        };
+        w.write_record([
+            format!("{salt}-{i}"),
+            format!("{}-{:02}-{:02}", 2024 + rng.below(3), 1 + rng.below(12), 1 + rng.below(28)),
+            format!("Customer {c:04}"),
+            segments[c % 3].to_string(),
+            phases[rng.below(phases.len())].to_string(),
+            rng.below(11).to_string(),
+            text,
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path).map(|d| d.filter_map(|e| e.ok()).map(|e| file_size(&e.path())).sum()).unwrap_or(0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let a = args();
+    let _ = std::fs::remove_dir_all(&a.dir);
+    std::fs::create_dir_all(&a.dir).unwrap();
+    let comments = demo_comments();
+    println!("polku-bench: {} seed comments from the demo survey", comments.len());
+
+    // 1. Import + index N answers from one CSV.
+    let csv0 = a.dir.join("answers-0.csv");
+    write_csv(&csv0, a.answers, &comments, 0);
+    let proj = a.dir.join("bench.polku");
+    let mut p = Project::create(&proj, "bench").unwrap();
+    p.index().unwrap();
+    let t = Instant::now();
+    let r = p.import_file(&csv0, &ImportOptions::default(), &mut |_, _| true).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "import+index: {} answers ({} segments) in {secs:.2} s = {:.0} answers/s",
+        r.sources,
+        r.segments,
+        r.sources as f64 / secs
+    );
+    drop(p);
+    let conn = rusqlite::Connection::open(&proj).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let db = file_size(&proj);
+    let idx = dir_size(&polku::project::index_dir(&proj));
+    println!(
+        "size per {} answers: project file {:.1} MB, search index {:.1} MB (csv {:.1} MB)",
+        a.answers,
+        db as f64 / 1e6,
+        idx as f64 / 1e6,
+        file_size(&csv0) as f64 / 1e6
+    );
+
+    // 2. Grow to the target segment count, then measure search latency.
+    let mut p = Project::open(&proj).unwrap();
+    let mut total = r.segments;
+    let mut salt = 1;
+    let t = Instant::now();
+    while total < a.segments {
+        let f = a.dir.join(format!("answers-{salt}.csv"));
+        write_csv(&f, a.answers.min(a.segments - total), &comments, salt);
+        total += p.import_file(&f, &ImportOptions::default(), &mut |_, _| true).unwrap().segments;
+        std::fs::remove_file(&f).unwrap();
+        salt += 1;
+    }
+    if salt > 1 {
+        println!("grew to {total} segments in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let classes: [(&str, &[&str]); 4] = [
+        ("single word", &["toimitus", "laskutus", "support", "sync", "hinta", "price", "raportointi", "onboarding", "tuki", "app"]),
+        ("phrase", &["\"planning board\"", "\"customer success\"", "\"mobile app\"", "\"price increase\"", "\"ei toimi\""]),
+        ("filtered", &[
+            "support kind:survey_answer phase:usage score:0..6",
+            "hinta segment:smb date:2025",
+            "sync date:2025-05..2025-09 score:<7",
+            "toimitus phase:onboarding",
+            "price AND (support OR tuki) NOT sync",
+        ]),
+        ("prefix/fuzzy", &["integr*", "laskut*", "procountr~", "raportoint~"]),
+    ];
+    for q in ["support", "\"planning board\""] {
+        p.search(q, 20, 0).unwrap(); // warm the caches once
+    }
+    println!("search over {total} segments (20 hits with snippets per query):");
+    for (name, queries) in classes {
+        let mut ms = Vec::new();
+        let mut hits = 0;
+        for _ in 0..20 {
+            for q in queries {
+                let t = Instant::now();
+                let r = p.search(q, 20, 0).unwrap();
+                ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                hits += r.total;
+            }
+        }
+        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "  {name:13} p50 {:6.2} ms  p95 {:6.2} ms  max {:6.2} ms  ({} runs, {:.0} hits/query)",
+            percentile(&ms, 0.5),
+            percentile(&ms, 0.95),
+            ms[ms.len() - 1],
+            ms.len(),
+            hits as f64 / ms.len() as f64
+        );
+    }
+}

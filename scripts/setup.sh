@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Polku needs on a fresh Debian 12 machine, skipping what is already there.
+# Idempotent: safe to run before every build or test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# System packages: WebKitGTK for the Tauri window, Xvfb/ImageMagick/WebKitWebDriver for
+# headless runs, screenshots and end-to-end tests.
+APT_PACKAGES=(
+  build-essential pkg-config curl ca-certificates
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  webkit2gtk-driver xvfb xauth imagemagick
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
+command -v npm >/dev/null || { echo "setup: Node.js 20 with npm is required" >&2; exit 1; }
+
+# Front-end packages, exactly as locked.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "setup: installing front-end packages"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,103 @@
+//! End-to-end tests of the `polku` command line: what a script relies on.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn polku(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_polku")).args(args).env("POLKU_CODER", "tester").output().expect("polku runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = polku(args);
+    assert!(out.status.success(), "polku {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    serde_json::from_str(&ok(&all)).expect("--json prints JSON")
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn a_scripted_session_from_import_to_coded_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p.polku").display().to_string();
+    ok(&["new", &proj, "--name", "Pilot"]);
+    let csv = write(
+        dir.path(),
+        "nps.csv",
+        "id,date,customer,nps,comment\n1,2025-01-10,Acme Oy,3,Toimituksen kanssa oli ongelmia.\n2,2025-02-11,Acme Oy,9,Toimitus tuli ajallaan ja tuki oli hyvä.\n3,2025-02-12,Beta AB,6,The delivery was late.\n",
+    );
+    let txt = write(dir.path(), "iv.txt", "Interviewer: How was delivery?\n\nJohanna Berg: Deliveries were late twice.\n\nInterviewer: Why?\n\nJohanna Berg: Their planning, I think.\n");
+    let reports = json(&["import", &proj, &csv, &txt, "--allow-duplicate"]);
+    assert_eq!(reports[0]["sources"], 3);
+    assert_eq!(reports[1]["segments"], 4);
+
+    let sources = json(&["sources", &proj, "--kind", "survey_answer"]);
+    assert_eq!(sources["total"], 3);
+    assert_eq!(sources["sources"][0]["language"], "fi");
+
+    let hits = json(&["search", &proj, "toimitus"]);
+    assert_eq!(hits["total"], 2);
+    let hits = json(&["search", &proj, "delivery speaker:\"johanna berg\""]);
+    assert_eq!(hits["total"], 1);
+
+    let coded = json(&["code", &proj, "Delivery", "--create", "--query", "toimitus OR delivery", "--scope", "hit"]);
+    assert_eq!(coded["created"], 5);
+    let codes = json(&["codes", &proj]);
+    assert_eq!(codes[0]["name"], "Delivery");
+    assert_eq!(codes[0]["coding_count"], 5);
+    assert_eq!(json(&["search", &proj, "code:delivery kind:interview"])["total"], 2);
+
+    let manual = json(&["code", &proj, "Planning", "--create", "--source", "4", "--range", "0..5"]);
+    assert!(manual["coding_id"].as_i64().unwrap() > 0);
+    let stats = json(&["stats", &proj]);
+    assert_eq!((stats["sources"].as_i64(), stats["codings"].as_i64()), (Some(4), Some(6)));
+    assert_eq!(json(&["reindex", &proj])["segments"], 7);
+
+    // Human output is a table with the rows in it.
+    let table = ok(&["sources", &proj]);
+    assert!(table.contains("Acme Oy") && table.contains("4 of 4 source(s)"), "{table}");
+}
+
+#[test]
+fn exit_codes_scripts_can_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p.polku").display().to_string();
+    ok(&["new", &proj]);
+    // Bad usage: 2.
+    assert_eq!(polku(&["import"]).status.code(), Some(2));
+    assert_eq!(polku(&["frobnicate"]).status.code(), Some(2));
+    // A bad file fails with 1 and names the row and column; the good file still lands.
+    let bad = write(dir.path(), "bad.csv", "comment,nps\nfine,9\nbroken,eleven\n");
+    let good = write(dir.path(), "good.csv", "comment,nps\nall good,10\n");
+    let out = polku(&["import", &proj, &bad, &good]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv, row 3, column 'nps'") && err.contains("'eleven' is not a number"), "{err}");
+    assert_eq!(json(&["stats", &proj])["sources"], 1);
+    // Not a project, bad query, unknown code: 1 with a message.
+    let junk = write(dir.path(), "junk.polku", "hello");
+    let out = polku(&["stats", &junk]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Polku project file"));
+    let out = polku(&["search", &proj, "good AND"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("query"));
+    assert_eq!(polku(&["code", &proj, "Nope", "--query", "good"]).status.code(), Some(1));
+    // Deleting a code asks for confirmation first.
+    ok(&["codes", &proj, "add", "Tone"]);
+    ok(&["code", &proj, "Tone", "--query", "good"]);
+    let out = polku(&["codes", &proj, "delete", "Tone"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 coding(s)"));
+    ok(&["codes", &proj, "delete", "Tone", "--yes"]);
+    assert_eq!(json(&["codes", &proj]).as_array().unwrap().len(), 0);
+}
