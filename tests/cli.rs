@@ -62,6 +62,12 @@ fn a_scripted_session_from_import_to_coded_hits() {
     assert_eq!((stats["sources"].as_i64(), stats["codings"].as_i64()), (Some(4), Some(6)));
     assert_eq!(json(&["reindex", &proj])["segments"], 7);
 
+    // Phases are configurable; sources keep the phases whose key stays.
+    let phases = json(&["phases", &proj, "--set", "evaluation=Arviointi,usage=Käyttö,renewal=Renewal"]);
+    assert_eq!(phases.as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect::<Vec<_>>(), ["evaluation", "usage", "renewal"]);
+    assert_eq!(phases[1]["name"], "Käyttö");
+    assert!(polku(&["phases", &proj, "--set", "nokey"]).status.code() == Some(1));
+
     // Human output is a table with the rows in it.
     let table = ok(&["sources", &proj]);
     assert!(table.contains("Acme Oy") && table.contains("4 of 4 source(s)"), "{table}");

@@ -115,6 +115,13 @@ enum Command {
         #[command(subcommand)]
         action: Option<CodesAction>,
     },
+    /// Show the project's journey phases, or replace them (sources keep the phases whose key stays).
+    Phases {
+        project: PathBuf,
+        /// New ordered list as key=Name pairs, e.g. --set "evaluation=Evaluation,purchase=Purchase,use=Use".
+        #[arg(long)]
+        set: Option<String>,
+    },
     /// Counts of sources, segments, codes and scores.
     Stats { project: PathBuf },
     /// Rebuild the search index from the project file.
@@ -221,10 +228,25 @@ fn main() -> ExitCode {
     match run(cli, &out) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error with its causes, leaving out causes the message already quotes.
+fn describe(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !msg.contains(&text) {
+            if !msg.is_empty() {
+                msg.push_str(": ");
+            }
+            msg.push_str(&text);
+        }
+    }
+    msg
 }
 
 fn open(path: &Path, coder: &Option<String>) -> Result<Project> {
@@ -365,6 +387,19 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 }
             }
             out.codes(&p.codes()?);
+        }
+        Command::Phases { project, set } => {
+            let mut p = open(&project, &coder)?;
+            if let Some(list) = set {
+                let mut phases = Vec::new();
+                for item in list.split(',').filter(|s| !s.trim().is_empty()) {
+                    let (key, name) = item.split_once('=').with_context(|| format!("'{item}' must look like key=Name"))?;
+                    let desc = p.find_phase(key.trim())?.map(|x| x.description).unwrap_or_default();
+                    phases.push((key.trim().to_string(), name.trim().to_string(), desc));
+                }
+                p.set_phases(&phases)?;
+            }
+            out.phases(&p.phases()?);
         }
         Command::Stats { project } => {
             let p = open(&project, &coder)?;

@@ -1,7 +1,7 @@
 //! Human tables or JSON: every command prints through here so `--json` is consistent.
 
-use comfy_table::{presets::UTF8_HORIZONTAL_ONLY, Cell, CellAlignment, ContentArrangement, Table};
-use polku::model::{Code, Coding, Segment, Source};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
+use polku::model::{Code, Coding, Phase, Segment, Source};
 use polku::search::SearchResults;
 use polku::stats::Stats;
 use serde::Serialize;
@@ -13,7 +13,7 @@ pub struct Out {
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_preset(UTF8_HORIZONTAL_ONLY).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
     t
 }
 
@@ -144,6 +144,17 @@ impl Out {
                 Cell::new(&c.color),
                 Cell::new(c.coding_count).set_alignment(CellAlignment::Right),
             ]);
+        }
+        println!("{t}");
+    }
+
+    pub fn phases(&self, phases: &[Phase]) {
+        if self.json {
+            return print_json(phases);
+        }
+        let mut t = table(&["#", "key", "name", "description"]);
+        for (i, p) in phases.iter().enumerate() {
+            t.add_row(vec![Cell::new(i + 1), Cell::new(&p.key), Cell::new(&p.name), Cell::new(&p.description)]);
         }
         println!("{t}");
     }

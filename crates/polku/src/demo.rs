@@ -15,10 +15,11 @@ pub const NAME: &str = "Virta Software – customer journey (demo)";
 
 /// Where the demo material lives: `$POLKU_ASSETS/demo` if set, else the source checkout's.
 pub fn default_assets_dir() -> PathBuf {
-    match std::env::var_os("POLKU_ASSETS") {
+    let dir = match std::env::var_os("POLKU_ASSETS") {
         Some(p) => PathBuf::from(p).join("demo"),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo"),
-    }
+    };
+    dir.canonicalize().unwrap_or(dir)
 }
 
 #[derive(Deserialize)]
