@@ -27,8 +27,10 @@ fi
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js 20 with npm is required" >&2; exit 1; }
 
-# Front-end packages, exactly as locked.
+# Front-end packages at the locked versions. `npm install` rather than `npm ci`: the lock file
+# cannot list rollup's per-platform optional packages that the registry mirror does not serve,
+# and `npm ci` refuses such a lock even though nothing it needs is missing.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "setup: installing front-end packages"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  (cd ui && npm install --no-audit --no-fund --loglevel=error)
 fi

@@ -167,6 +167,20 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
     out
 }
 
+/// The terms a prefix query `p*` looks for in `lang`: the typed prefix, and its stem when that is
+/// shorter, so `asentaja*` also reaches `asentajien` whose stem drops the final vowel.
+/// The index and the highlighter share it, so every hit has its highlight.
+pub fn prefix_variants(lang: &str, prefix: &str) -> Vec<String> {
+    let lower = prefix.to_lowercase();
+    let mut variants = vec![lower.clone()];
+    if let Some(stem) = tokens(&mut analyzer(lang), prefix).into_iter().next() {
+        if stem.term.len() < lower.len() {
+            variants.push(stem.term);
+        }
+    }
+    variants
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,10 @@ use crate::model::Id;
 use crate::text::{date_key, CharIndex};
 use crate::{Error, Result};
 
+/// The most hits one search returns in a page; more come by paging with `offset`, so a
+/// careless caller cannot make one query build snippets for the whole project.
+pub const MAX_PAGE: usize = 1000;
+
 /// One search hit: a segment, with where the query matched it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
@@ -244,11 +248,12 @@ impl SearchIndex {
 
     /// Runs `query_text`, returning `limit` hits from `offset` with snippets and highlights.
     pub fn search(&self, conn: &Connection, query_text: &str, limit: usize, offset: usize) -> Result<SearchResults> {
+        let limit = limit.clamp(1, MAX_PAGE);
         let expr = query::parse(query_text)?;
         let q = self.compile_top(conn, &expr)?;
         let searcher = self.reader.searcher();
         let (total, top) =
-            searcher.search(&q, &(Count, TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_score()))?;
+            searcher.search(&q, &(Count, TopDocs::with_limit(limit).and_offset(offset).order_by_score()))?;
         let matchers = snippet::matchers(&expr);
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top.into_iter().take(limit) {
@@ -348,14 +353,7 @@ impl SearchIndex {
                 }
             }),
             Expr::Prefix(p) => self.per_language(|lang, field| {
-                let lower = p.to_lowercase();
-                let mut variants = vec![lower.clone()];
-                if let Some(stem) = analysis::tokens(&mut analysis::analyzer(lang), p).into_iter().next() {
-                    if stem.term.len() < lower.len() {
-                        variants.push(stem.term);
-                    }
-                }
-                let qs: Vec<Box<dyn Query>> = variants
+                let qs: Vec<Box<dyn Query>> = analysis::prefix_variants(lang, p)
                     .into_iter()
                     .map(|v| Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &v), 0, true)) as Box<dyn Query>)
                     .collect();

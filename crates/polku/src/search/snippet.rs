@@ -53,8 +53,10 @@ pub fn match_ranges(text: &str, lang: &str, matchers: &[Matcher]) -> Vec<(usize,
                 }
             }
             Matcher::Prefix(p) => {
+                let variants = analysis::prefix_variants(lang, p);
                 for t in &toks {
-                    if t.term.starts_with(p.as_str()) || text[t.from..t.to].to_lowercase().starts_with(p.as_str()) {
+                    let surface = text[t.from..t.to].to_lowercase();
+                    if variants.iter().any(|v| t.term.starts_with(v.as_str()) || surface.starts_with(v.as_str())) {
                         ranges.push((t.from, t.to));
                     }
                 }
@@ -198,5 +200,10 @@ mod tests {
 
         let r = match_ranges(en, "en", &[Matcher::Prefix("chang".into()), Matcher::Fuzzy("managr".into(), 1)]);
         assert_eq!(r.iter().map(|&(a, b)| &en[a..b]).collect::<Vec<_>>(), ["manager", "changed"]);
+
+        // A whole Finnish word with `*` still highlights its inflected forms, as the index finds them.
+        let fi = "Asentajien mukaan sovellus hidastaa, asentaja sanoi.";
+        let r = match_ranges(fi, "fi", &[Matcher::Prefix("asentaja".into())]);
+        assert_eq!(r.iter().map(|&(a, b)| &fi[a..b]).collect::<Vec<_>>(), ["Asentajien", "asentaja"]);
     }
 }
