@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use polku::import::{ColumnMapping, ImportOptions};
 use polku::model::{Scale, SourceKind};
 use polku::search::CodeScope;
-use polku::store::sources::SourceFilter;
+use polku::store::sources::{SourceFilter, SourceSort};
 use polku::Project;
 
 use output::Out;
@@ -70,10 +70,28 @@ enum Command {
         /// Only sources without codings.
         #[arg(long)]
         uncoded: bool,
+        /// A case or source attribute value, `name=value` (e.g. `segment=SMB`).
+        #[arg(long, value_parser = parse_attr)]
+        attr: Option<(String, String)>,
+        /// Earliest date (inclusive), `YYYY-MM-DD` or a prefix such as `2025-03`.
+        #[arg(long)]
+        from: Option<String>,
+        /// Latest date (inclusive), `YYYY-MM-DD` or a prefix such as `2025-03`.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        min_score: Option<f64>,
+        #[arg(long)]
+        max_score: Option<f64>,
+        /// imported, title, date, score or codings.
+        #[arg(long, default_value = "imported", value_parser = parse_sort)]
+        sort: SourceSort,
+        #[arg(long)]
+        desc: bool,
         #[arg(long, default_value_t = 50)]
-        limit: usize,
+        limit: u32,
         #[arg(long, default_value_t = 0)]
-        offset: usize,
+        offset: u32,
     },
     /// Show one source's text with its segments.
     Show { project: PathBuf, source: i64 },
@@ -297,7 +315,9 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.stats(&stats);
         }
         Command::Import(args) => return import(args, &coder, out),
-        Command::Sources { project, kind, phase, lang, case, coded, uncoded, limit, offset } => {
+        Command::Sources {
+            project, kind, phase, lang, case, coded, uncoded, attr, from, to, min_score, max_score, sort, desc, limit, offset,
+        } => {
             let p = open(&project, &coder)?;
             let filter = SourceFilter {
                 kind: kind.as_deref().map(SourceKind::parse).transpose()?,
@@ -305,6 +325,13 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 language: lang,
                 case_name: case,
                 coded: if coded { Some(true) } else if uncoded { Some(false) } else { None },
+                attribute: attr,
+                date_from: from,
+                date_to: to,
+                score_min: min_score,
+                score_max: max_score,
+                sort,
+                descending: desc,
                 limit: Some(limit),
                 offset: Some(offset),
             };
@@ -340,7 +367,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             if let (Some(source), Some(range)) = (source, range) {
                 let (a, b) = range.split_once("..").with_context(|| format!("--range '{range}' must look like START..END"))?;
                 let (a, b): (i64, i64) = (a.trim().parse()?, b.trim().parse()?);
-                let id = p.add_coding(code_id, source, a, b)?;
+                let id = p.add_coding(code_id, source, a, b)?.id;
                 out.message(&format!("coded source {source} {a}..{b} with '{code}' (coding {id})"));
                 out.value(&serde_json::json!({ "coding_id": id, "code_id": code_id }));
             } else if let Some(q) = query {
@@ -480,4 +507,24 @@ fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> 
     }
     out.value(&serde_json::Value::Array(reports));
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `name=value` for `--attr`.
+fn parse_attr(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((n, v)) if !n.trim().is_empty() => Ok((n.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected name=value, got '{s}'")),
+    }
+}
+
+/// The `--sort` column.
+fn parse_sort(s: &str) -> Result<SourceSort, String> {
+    Ok(match s {
+        "imported" => SourceSort::Imported,
+        "title" => SourceSort::Title,
+        "date" => SourceSort::Date,
+        "score" => SourceSort::Score,
+        "codings" => SourceSort::Codings,
+        _ => return Err(format!("unknown sort '{s}' (imported, title, date, score, codings)")),
+    })
 }

@@ -8,6 +8,7 @@ pub mod import;
 pub mod lang;
 pub mod model;
 pub mod project;
+pub mod recent;
 mod schema;
 pub mod search;
 pub mod stats;

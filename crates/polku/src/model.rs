@@ -12,6 +12,7 @@ pub type Id = i64;
 
 /// What kind of text a source is; drives defaults (segmentation, which metrics apply).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     Interview,
@@ -67,6 +68,7 @@ impl SourceKind {
 
 /// The scale a score was given on; each scale has its own valid range and metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// Net Promoter Score question, 0–10.
@@ -123,6 +125,7 @@ impl Scale {
 
 /// A score with the scale it was asked on.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Score {
     pub value: f64,
     pub scale: Scale,
@@ -130,6 +133,7 @@ pub struct Score {
 
 /// Who or what created a coding; model output must stay distinguishable from human work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Manual,
@@ -158,6 +162,7 @@ impl Origin {
 
 /// A journey phase of the project (ordered by `position`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Phase {
     pub id: Id,
     /// Short stable key used in files and queries (`onboarding`).
@@ -169,6 +174,7 @@ pub struct Phase {
 
 /// A stored source (one interview, one survey answer, one email, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Source {
     pub id: Id,
     pub kind: SourceKind,
@@ -189,6 +195,7 @@ pub struct Source {
 
 /// A speaker turn or paragraph of a source; the unit of search hits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Segment {
     pub id: Id,
     pub source_id: Id,
@@ -203,6 +210,7 @@ pub struct Segment {
 
 /// A node of the hierarchical codebook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Code {
     pub id: Id,
     pub parent_id: Option<Id>,
@@ -216,6 +224,7 @@ pub struct Code {
 
 /// A code applied to a character range of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Coding {
     pub id: Id,
     pub code_id: Id,
@@ -230,6 +239,7 @@ pub struct Coding {
 
 /// A customer or participant, with typed attributes (segment, industry, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Case {
     pub id: Id,
     pub name: String,
@@ -238,6 +248,7 @@ pub struct Case {
 
 /// The type of an attribute, fixed when the attribute is first seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AttrType {
     Text,
@@ -268,6 +279,7 @@ impl AttrType {
 
 /// A typed attribute value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AttrValue {
     Text(String),
@@ -327,6 +339,7 @@ impl AttrValue {
 
 /// What a memo is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum MemoTarget {
     Project,
@@ -338,6 +351,7 @@ pub enum MemoTarget {
 
 /// A researcher's note.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Memo {
     pub id: Id,
     pub target: MemoTarget,

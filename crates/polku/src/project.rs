@@ -51,6 +51,7 @@ pub struct Project {
     path: PathBuf,
     index: Option<SearchIndex>,
     coder: String,
+    pub(crate) history: crate::store::history::History,
 }
 
 impl Project {
@@ -106,7 +107,7 @@ impl Project {
             }
         }
         schema::migrate(&mut conn, path, SCHEMA_VERSION)?;
-        Ok(Project { conn, path: path.to_path_buf(), index: None, coder: default_coder() })
+        Ok(Project { conn, path: path.to_path_buf(), index: None, coder: default_coder(), history: Default::default() })
     }
 
     /// The project file's path.

@@ -6,6 +6,7 @@ use crate::{Project, Result};
 
 /// Counts that describe a project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Stats {
     pub name: String,
     pub schema_version: i64,

@@ -86,7 +86,7 @@ fn coding_offsets_count_characters_with_finnish_letters_and_emoji() {
     let code = p.create_code("Hinta", None, None, "").unwrap();
     // "hinnankorotus" starts after the emoji: char offsets, not bytes or UTF-16 units.
     let start = text[..text.find("hinnankorotus").unwrap()].chars().count();
-    let id = p.add_coding(code, src, start as i64, start as i64 + 13).unwrap();
+    let id = p.add_coding(code, src, start as i64, start as i64 + 13).unwrap().id;
     let c = &p.codings(src).unwrap()[0];
     assert_eq!((c.id, c.origin), (id, Origin::Manual));
     let stored = p.source_text(src).unwrap();

@@ -3,6 +3,9 @@
 //! ```text
 //! cargo run --release -p polku-cli --bin polku-bench -- [--answers 100000] [--segments 1000000] [--dir DIR]
 //! ```
+//! A last part measures what the reader needs to open a long interview: a 60,000-word
+//! transcript with 2,000 codings (`Project::source_view` and its JSON for the UI).
+//!
 //! Answers are drawn from the demo survey's real comments (Finnish and English) with random
 //! scores, dates, customers and phases, so term statistics look like real feedback.
 
@@ -16,10 +19,12 @@ struct Args {
     answers: usize,
     segments: usize,
     dir: PathBuf,
+    /// Only the reader part (`--reader-only`).
+    reader_only: bool,
 }
 
 fn args() -> Args {
-    let mut a = Args { answers: 100_000, segments: 1_000_000, dir: std::env::temp_dir().join("polku-bench") };
+    let mut a = Args { answers: 100_000, segments: 1_000_000, dir: std::env::temp_dir().join("polku-bench"), reader_only: false };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut val = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -27,7 +32,8 @@ fn args() -> Args {
             "--answers" => a.answers = val().parse().expect("--answers N"),
             "--segments" => a.segments = val().parse().expect("--segments N"),
             "--dir" => a.dir = PathBuf::from(val()),
-            other => panic!("unknown flag {other} (use --answers N --segments N --dir DIR)"),
+            "--reader-only" => a.reader_only = true,
+            other => panic!("unknown flag {other} (use --answers N --segments N --dir DIR --reader-only)"),
         }
     }
     a
@@ -101,6 +107,9 @@ fn main() {
     std::fs::create_dir_all(&a.dir).unwrap();
     let comments = demo_comments();
     println!("polku-bench: {} seed comments from the demo survey", comments.len());
+    if a.reader_only {
+        return reader(&a.dir, &comments);
+    }
 
     // 1. Import + index N answers from one CSV.
     let csv0 = a.dir.join("answers-0.csv");
@@ -183,4 +192,66 @@ fn main() {
             hits as f64 / ms.len() as f64
         );
     }
+
+    drop(p);
+    reader(&a.dir, &comments);
+}
+
+/// Builds a 60,000-word interview from the demo comments, codes 2,000 passages of it and
+/// times opening it in the reader (the core's part: loading and serialising for the UI).
+fn reader(dir: &Path, comments: &[String]) {
+    let mut rng = Rng(42);
+    let mut text = String::new();
+    let mut words = 0;
+    let mut turn = 0;
+    while words < 60_000 {
+        let speaker = if turn % 2 == 0 { "Haastattelija" } else { "Asiakas" };
+        let mut para = String::new();
+        for _ in 0..1 + rng.below(4) {
+            let c = &comments[rng.below(comments.len())];
+            words += c.split_whitespace().count();
+            para.push_str(c);
+            para.push(' ');
+        }
+        text.push_str(&format!("{speaker}: {}\n\n", para.trim_end()));
+        turn += 1;
+    }
+    let file = dir.join("long-interview.txt");
+    std::fs::write(&file, &text).unwrap();
+    let mut p = Project::create(dir.join("reader.polku"), "reader").unwrap();
+    let src = p.import_file(&file, &ImportOptions::default(), &mut |_, _| true).unwrap().source_ids[0];
+    let codes: Vec<i64> = (0..20).map(|i| p.create_code(&format!("Code {i}"), None, None, "").unwrap()).collect();
+    let segments = p.segments(src).unwrap();
+    let codings: Vec<polku::store::codings::NewCoding> = (0..2000)
+        .map(|i| {
+            let g = &segments[rng.below(segments.len())];
+            let start = g.start + rng.below(((g.end - g.start) / 2).max(1) as usize) as i64;
+            let end = (start + 20 + rng.below(200) as i64).min(g.end);
+            polku::store::codings::NewCoding {
+                code_id: codes[i % codes.len()],
+                source_id: src,
+                start,
+                end: end.max(start + 1),
+                origin: polku::model::Origin::Manual,
+                confidence: None,
+            }
+        })
+        .collect();
+    let coded = p.add_codings(&codings).unwrap();
+    let mut ms = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let view = p.source_view(src).unwrap();
+        bytes = serde_json::to_string(&view).unwrap().len();
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "reader: {words} words, {} turns, {coded} codings: source_view + JSON p50 {:.1} ms, max {:.1} ms ({:.1} MB JSON)",
+        segments.len(),
+        percentile(&ms, 0.5),
+        ms[ms.len() - 1],
+        bytes as f64 / 1e6
+    );
 }

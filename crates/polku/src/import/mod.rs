@@ -48,6 +48,7 @@ pub struct ImportOptions {
 
 /// What an import stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub file: String,
     pub importer: String,

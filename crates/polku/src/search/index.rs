@@ -33,6 +33,7 @@ pub const MAX_PAGE: usize = 1000;
 
 /// One search hit: a segment, with where the query matched it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Hit {
     pub segment_id: Id,
     pub source_id: Id,
@@ -57,6 +58,7 @@ pub struct Hit {
 
 /// A page of results and the total number of matching segments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
@@ -64,6 +66,7 @@ pub struct SearchResults {
 
 /// What "code all hits" codes: the matched words, or the whole segment they occur in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CodeScope {
     Hit,

@@ -55,6 +55,7 @@ fn sources_coded_with(tx: &Connection, codes: &[Id]) -> Result<Vec<Id>> {
 
 /// What deleting a code would remove: so the UI can ask before losing work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeleteImpact {
     pub codes: usize,
     pub codings: usize,
@@ -199,6 +200,7 @@ impl Project {
     pub fn delete_code(&mut self, id: Id) -> Result<DeleteImpact> {
         let impact = self.delete_code_impact(id)?;
         let ids = self.code_subtree(id)?;
+        self.history.clear();
         self.write(|tx| {
             let touched = sources_coded_with(tx, &ids)?;
             tx.execute("DELETE FROM codes WHERE id = ?1", [id])?;
@@ -212,6 +214,7 @@ impl Project {
         if from == into {
             return Err(Error::Invalid("cannot merge a code into itself".into()));
         }
+        self.history.clear();
         if self.code_subtree(from)?.contains(&into) {
             return Err(Error::Invalid("cannot merge a code into its own sub-code".into()));
         }

@@ -2,7 +2,9 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::model::{Coding, Id, Origin};
+use super::history::EditAction;
+
+use crate::model::{Coding, Id, MemoTarget, Origin};
 use crate::project::Touched;
 use crate::search::CodeScope;
 use crate::{Error, Project, Result};
@@ -18,13 +20,14 @@ pub struct NewCoding {
     pub confidence: Option<f64>,
 }
 
-fn coder_id(tx: &Transaction, name: &str) -> Result<Id> {
+pub(crate) fn coder_id(tx: &Transaction, name: &str) -> Result<Id> {
     tx.execute("INSERT OR IGNORE INTO coders(name) VALUES (?1)", [name])?;
     Ok(tx.query_row("SELECT id FROM coders WHERE name = ?1", [name], |r| r.get(0))?)
 }
 
-/// Inserts codings, checking each range against its source; returns how many were new.
-fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<usize> {
+/// Inserts codings, checking each range against its source; returns the ids of the new ones
+/// (an identical existing coding is left as it is).
+fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<Vec<Id>> {
     let coder = coder_id(tx, coder)?;
     let now = crate::text::now();
     let mut len_st = tx.prepare_cached("SELECT char_len FROM sources WHERE id = ?1")?;
@@ -33,7 +36,7 @@ fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<usize>
         "INSERT OR IGNORE INTO codings(code_id, source_id, start, end, coder_id, origin, confidence, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    let mut n = 0;
+    let mut new = Vec::new();
     for c in codings {
         let len: i64 = len_st
             .query_row([c.source_id], |r| r.get(0))
@@ -48,48 +51,60 @@ fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<usize>
                 c.start, c.end, c.source_id
             )));
         }
-        n += ins.execute(params![c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, now])?;
+        if ins.execute(params![c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, now])? == 1 {
+            new.push(tx.last_insert_rowid());
+        }
     }
-    Ok(n)
+    Ok(new)
 }
 
 impl Project {
-    /// Codes a range of a source by hand; returns the new coding's id.
-    pub fn add_coding(&mut self, code_id: Id, source_id: Id, start: i64, end: i64) -> Result<Id> {
+    /// Codes a range of a source by hand; returns the coding (the existing one when this
+    /// coder already coded exactly this range with this code).
+    pub fn add_coding(&mut self, code_id: Id, source_id: Id, start: i64, end: i64) -> Result<Coding> {
+        let c = NewCoding { code_id, source_id, start, end, origin: Origin::Manual, confidence: None };
+        self.add_codings(&[c])?;
         let coder = self.coder().to_string();
-        self.write(|tx| {
-            let c = NewCoding { code_id, source_id, start, end, origin: Origin::Manual, confidence: None };
-            insert(tx, &coder, &[c])?;
-            let id = tx.query_row(
-                "SELECT k.id FROM codings k JOIN coders u ON u.id = k.coder_id
-                 WHERE code_id = ?1 AND source_id = ?2 AND start = ?3 AND end = ?4 AND u.name = ?5",
-                params![code_id, source_id, start, end, coder],
-                |r| r.get(0),
-            )?;
-            Ok((id, Touched::sources([source_id])))
-        })
+        let id = self.conn().query_row(
+            "SELECT k.id FROM codings k JOIN coders u ON u.id = k.coder_id
+             WHERE code_id = ?1 AND source_id = ?2 AND start = ?3 AND end = ?4 AND u.name = ?5",
+            params![code_id, source_id, start, end, coder],
+            |r| r.get(0),
+        )?;
+        self.coding(id)
     }
 
-    /// Creates many codings at once (search hits, model output) in one transaction;
-    /// returns how many were new (an identical existing coding is not duplicated).
+    /// Creates many codings at once (search hits, model output) in one transaction, as one
+    /// undoable step; returns how many were new (an identical existing coding is not duplicated).
     pub fn add_codings(&mut self, codings: &[NewCoding]) -> Result<usize> {
         let coder = self.coder().to_string();
-        self.write(|tx| {
-            let n = insert(tx, &coder, codings)?;
-            Ok((n, Touched::sources(codings.iter().map(|c| c.source_id))))
-        })
+        let ids = self.write(|tx| {
+            let ids = insert(tx, &coder, codings)?;
+            Ok((ids, Touched::sources(codings.iter().map(|c| c.source_id))))
+        })?;
+        let added = ids.iter().map(|&id| self.coding(id)).collect::<Result<Vec<_>>>()?;
+        let n = added.len();
+        self.history.record(EditAction::AddCodings, added, Vec::new());
+        Ok(n)
     }
 
-    /// Removes a coding (and its memos).
+    /// Removes a coding (and its memos), as one undoable step.
     pub fn remove_coding(&mut self, id: Id) -> Result<()> {
+        let coding = self.coding(id)?;
+        let memos = self.memos(MemoTarget::Coding(id))?;
         self.write(|tx| {
-            let source: Id = tx
-                .query_row("SELECT source_id FROM codings WHERE id = ?1", [id], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| Error::NotFound { what: "coding", key: id.to_string() })?;
             tx.execute("DELETE FROM codings WHERE id = ?1", [id])?;
-            Ok(((), Touched::sources([source])))
-        })
+            Ok(((), Touched::sources([coding.source_id])))
+        })?;
+        self.history.record(EditAction::RemoveCodings, vec![coding], memos);
+        Ok(())
+    }
+
+    /// One coding by id.
+    pub fn coding(&self, id: Id) -> Result<Coding> {
+        self.query_codings("k.id = ?1", id)?
+            .pop()
+            .ok_or_else(|| Error::NotFound { what: "coding", key: id.to_string() })
     }
 
     /// Codings of a source, in text order.

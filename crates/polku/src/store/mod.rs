@@ -6,5 +6,6 @@ pub mod attributes;
 pub mod cases;
 pub mod codes;
 pub mod codings;
+pub mod history;
 pub mod memos;
 pub mod sources;

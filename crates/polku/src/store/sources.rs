@@ -108,8 +108,10 @@ impl<'t> Inserter<'t> {
     }
 }
 
-/// Which sources to list.
+/// Which sources to list, and in what order. Every field is optional (`Default` lists all).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct SourceFilter {
     pub kind: Option<SourceKind>,
     /// Phase key or name.
@@ -118,8 +120,60 @@ pub struct SourceFilter {
     pub case_name: Option<String>,
     /// `Some(true)`: only coded sources; `Some(false)`: only uncoded ones.
     pub coded: Option<bool>,
-    pub limit: Option<usize>,
-    pub offset: Option<usize>,
+    /// A case or source attribute with this value, compared as text (`segment` = `SMB`).
+    pub attribute: Option<(String, String)>,
+    /// Inclusive ISO date bounds; a prefix (`2025-03`) works as the start of that period.
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub score_min: Option<f64>,
+    pub score_max: Option<f64>,
+    pub sort: SourceSort,
+    /// Reverse the sort order.
+    pub descending: bool,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// The order of a source listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SourceSort {
+    /// Import order.
+    #[default]
+    Imported,
+    Title,
+    Date,
+    Score,
+    /// Number of codings.
+    Codings,
+}
+
+impl SourceSort {
+    fn sql(self) -> &'static str {
+        match self {
+            SourceSort::Imported => "s.id",
+            SourceSort::Title => "s.title COLLATE NOCASE",
+            SourceSort::Date => "s.date",
+            SourceSort::Score => "s.score",
+            SourceSort::Codings => "(SELECT count(*) FROM codings k WHERE k.source_id = s.id)",
+        }
+    }
+}
+
+/// Everything the reader needs to show and code one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SourceView {
+    pub source: Source,
+    /// The text exactly as imported; all offsets below count its Unicode scalar values.
+    pub text: String,
+    pub segments: Vec<Segment>,
+    pub codings: Vec<crate::model::Coding>,
+    /// The source's own attributes, then its case's.
+    pub attributes: Vec<(String, AttrValue)>,
+    /// Segments whose phase differs from the source's: (segment id, phase key).
+    pub segment_phases: Vec<(Id, String)>,
 }
 
 const SOURCE_COLUMNS: &str = "s.id, s.kind, s.title, s.language, s.date, s.channel, p.key, c.name, s.score, s.scale,
@@ -177,6 +231,33 @@ impl Project {
             Some(false) => wh.push("NOT EXISTS (SELECT 1 FROM codings k WHERE k.source_id = s.id)"),
             None => {}
         }
+        if let Some((name, value)) = &filter.attribute {
+            wh.push(
+                "(EXISTS (SELECT 1 FROM source_values v JOIN attributes a ON a.id = v.attribute_id
+                          WHERE v.source_id = s.id AND a.name = ? AND v.value = ?)
+                  OR EXISTS (SELECT 1 FROM case_values v JOIN attributes a ON a.id = v.attribute_id
+                          WHERE v.case_id = s.case_id AND a.name = ? AND v.value = ?))",
+            );
+            args.extend([name.clone(), value.clone(), name.clone(), value.clone()]);
+        }
+        if let Some(d) = &filter.date_from {
+            wh.push("s.date >= ?");
+            args.push(d.clone());
+        }
+        if let Some(d) = &filter.date_to {
+            // `2025-03` includes the whole month: compare against the prefix's last day.
+            wh.push("substr(s.date, 1, length(?)) <= ?");
+            args.push(d.clone());
+            args.push(d.clone());
+        }
+        if let Some(v) = filter.score_min {
+            wh.push("s.score >= CAST(? AS REAL)");
+            args.push(v.to_string());
+        }
+        if let Some(v) = filter.score_max {
+            wh.push("s.score <= CAST(? AS REAL)");
+            args.push(v.to_string());
+        }
         let where_sql = if wh.is_empty() { String::new() } else { format!(" WHERE {}", wh.join(" AND ")) };
         let total: i64 = self.conn().query_row(
             &format!("SELECT count(*) FROM sources s LEFT JOIN cases c ON c.id = s.case_id{where_sql}"),
@@ -184,7 +265,9 @@ impl Project {
             |r| r.get(0),
         )?;
         let sql = format!(
-            "SELECT {SOURCE_COLUMNS}{where_sql} ORDER BY s.id LIMIT {} OFFSET {}",
+            "SELECT {SOURCE_COLUMNS}{where_sql} ORDER BY {} {}, s.id LIMIT {} OFFSET {}",
+            filter.sort.sql(),
+            if filter.descending { "DESC" } else { "ASC" },
             filter.limit.map_or(-1, |l| l as i64),
             filter.offset.unwrap_or(0)
         );
@@ -254,6 +337,45 @@ impl Project {
         })
     }
 
+    /// The source with its text, segments, codings and attributes, for the reader.
+    pub fn source_view(&self, id: Id) -> Result<SourceView> {
+        let source = self.source(id)?;
+        let mut attributes = self.source_attributes(id)?;
+        let case_id: Option<Id> = self.conn().query_row("SELECT case_id FROM sources WHERE id = ?1", [id], |r| r.get(0))?;
+        if let Some(case) = case_id {
+            attributes.extend(attributes::get(self.conn(), Scope::Case, case)?);
+        }
+        let mut st = self.conn().prepare_cached(
+            "SELECT g.id, p.key FROM segments g JOIN phases p ON p.id = g.phase_id WHERE g.source_id = ?1 ORDER BY g.ordinal",
+        )?;
+        let segment_phases = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(SourceView {
+            text: self.source_text(id)?,
+            segments: self.segments(id)?,
+            codings: self.codings(id)?,
+            attributes,
+            segment_phases,
+            source,
+        })
+    }
+
+    /// Sets (or clears) the journey phase of one segment, for an interview that walks through
+    /// several phases; `None` lets the segment follow its source's phase again.
+    pub fn set_segment_phase(&mut self, segment: Id, phase: Option<&str>) -> Result<()> {
+        let phase_id = match phase {
+            Some(p) => Some(self.find_phase(p)?.ok_or_else(|| Error::NotFound { what: "phase", key: p.into() })?.id),
+            None => None,
+        };
+        self.write(|tx| {
+            let source: Id = tx
+                .query_row("SELECT source_id FROM segments WHERE id = ?1", [segment], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::NotFound { what: "segment", key: segment.to_string() })?;
+            tx.execute("UPDATE segments SET phase_id = ?1 WHERE id = ?2", params![phase_id, segment])?;
+            Ok(((), Touched::sources([source])))
+        })
+    }
+
     /// Sets one attribute of a source (interviewer, channel details, …).
     pub fn set_source_attribute(&mut self, source: Id, name: &str, value: AttrValue) -> Result<()> {
         self.write(|tx| {
@@ -267,6 +389,7 @@ impl Project {
 
     /// Deletes a source with its segments, codings and memos.
     pub fn delete_source(&mut self, source: Id) -> Result<()> {
+        self.history.clear();
         self.write(|tx| {
             if tx.execute("DELETE FROM sources WHERE id = ?1", [source])? == 0 {
                 return Err(Error::NotFound { what: "source", key: source.to_string() });
