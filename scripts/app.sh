@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+if [ $# -eq 0 ]; then set -- --demo; fi
 exec ./scripts/desktop-run.sh "$@"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds (if needed) and runs the Polku desktop app.
-#   scripts/desktop-run.sh [PROJECT]
-# Opens PROJECT (a .polku file), else $POLKU_PROJECT, else the demo project at
-# ${XDG_DATA_HOME:-~/.local/share}/polku/demo.polku, which is built on first run.
+#   scripts/desktop-run.sh [PROJECT | --demo]
+# Opens PROJECT (a .polku file), else $POLKU_PROJECT, else the start screen; `--demo` opens
+# the demo project at ${XDG_DATA_HOME:-~/.local/share}/polku/demo.polku, built on first run.
 # Without a display (a server, CI) the window opens on a virtual X display (Xvfb :99).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,6 +27,13 @@ fi
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js 20 with npm is required" >&2; exit 1; }
 
+# tauri-driver: the WebDriver server the desktop end-to-end test (tests/desktop_e2e.rs) talks to;
+# it drives the app through WebKitWebDriver (webkit2gtk-driver, above).
+if ! command -v tauri-driver >/dev/null; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked
+fi
+
 # Front-end packages at the locked versions. `npm install` rather than `npm ci`: the lock file
 # cannot list rollup's per-platform optional packages that the registry mirror does not serve,
 # and `npm ci` refuses such a lock even though nothing it needs is missing.

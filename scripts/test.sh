@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-(cd ui && npm run build --silent)
+(cd ui && npm run build --silent && npm test --silent)
 cargo test --workspace --locked

@@ -7,71 +7,95 @@ pub mod commands;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use polku::Project;
 
-/// The open project, shared by all commands.
-pub type ProjectState = Mutex<Project>;
-
-/// The project to open: the first command-line argument, else `$POLKU_PROJECT`; `None`
-/// means the default demo project.
-pub fn requested_project(arg: Option<OsString>, env: Option<OsString>) -> Option<PathBuf> {
-    arg.or(env).filter(|p| !p.is_empty()).map(PathBuf::from)
+/// What the commands share: the open project (none on the start screen), the flag that
+/// cancels a running import, and where the demo project and the recent list live.
+pub struct AppState {
+    pub project: Mutex<Option<Project>>,
+    pub cancel_import: AtomicBool,
+    pub demo_path: PathBuf,
+    pub recent_file: PathBuf,
 }
 
-/// Where the demo project lives: `$XDG_DATA_HOME/polku/demo.polku`, by default
-/// `~/.local/share/polku/demo.polku`. A relative `XDG_DATA_HOME` is ignored, as the
-/// XDG base directory specification asks.
-pub fn default_project_path(xdg_data_home: Option<OsString>, home: Option<OsString>) -> PathBuf {
-    let data_home = xdg_data_home
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .unwrap_or_else(|| PathBuf::from(home.unwrap_or_default()).join(".local/share"));
-    data_home.join("polku").join("demo.polku")
+/// What to open at start, from the command line (`--demo` or a path) or `$POLKU_PROJECT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartWith {
+    /// The start screen: recent projects and the offer to open the demo.
+    StartScreen,
+    Demo,
+    Project(PathBuf),
 }
 
-/// Opens `path`, or the default demo project, building it on first use.
-pub fn open_project(path: Option<&Path>) -> polku::Result<Project> {
-    if let Some(path) = path {
-        return Project::open(path);
+/// Reads the start request; the argument wins over the environment.
+pub fn requested_project(arg: Option<OsString>, env: Option<OsString>) -> StartWith {
+    match arg.or(env).filter(|p| !p.is_empty()) {
+        None => StartWith::StartScreen,
+        Some(a) if a == "--demo" => StartWith::Demo,
+        Some(p) => StartWith::Project(PathBuf::from(p)),
     }
-    let path = default_project_path(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"));
+}
+
+/// `$XDG_DATA_HOME` (or `~/.local/share`) and `$XDG_CONFIG_HOME` (or `~/.config`); relative
+/// values are ignored, as the XDG base directory specification asks.
+fn xdg_dir(var: Option<OsString>, home: Option<OsString>, fallback: &str) -> PathBuf {
+    var.map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .unwrap_or_else(|| PathBuf::from(home.unwrap_or_default()).join(fallback))
+        .join("polku")
+}
+
+/// Where the demo project lives: `$XDG_DATA_HOME/polku/demo.polku`.
+pub fn default_project_path(xdg_data_home: Option<OsString>, home: Option<OsString>) -> PathBuf {
+    xdg_dir(xdg_data_home, home, ".local/share").join("demo.polku")
+}
+
+/// Where the recent-projects list lives: `$XDG_CONFIG_HOME/polku/recent.json`.
+pub fn recent_list_path(xdg_config_home: Option<OsString>, home: Option<OsString>) -> PathBuf {
+    xdg_dir(xdg_config_home, home, ".config").join("recent.json")
+}
+
+/// Opens the demo project at `path`, building it from the bundled material on first use.
+pub fn open_demo(path: &Path) -> polku::Result<Project> {
     if path.is_file() {
-        return Project::open(&path);
+        return Project::open(path);
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| polku::Error::io(dir, e))?;
     }
-    eprintln!(
-        "polku-desktop: building the demo project at {} (first run only)",
-        path.display()
-    );
-    polku::demo::build(&path, &polku::demo::default_assets_dir(), &mut |_, _, _| {
-        true
-    })
+    eprintln!("polku-desktop: building the demo project at {} (first run only)", path.display());
+    polku::demo::build(path, &polku::demo::default_assets_dir(), &mut |_, _, _| true)
 }
 
-/// Opens the project named on the command line (or the demo) and runs the window until
-/// it is closed.
+/// Opens what was asked for at start and runs the window until it is closed.
 pub fn run() -> ExitCode {
-    let requested = requested_project(
-        std::env::args_os().nth(1),
-        std::env::var_os("POLKU_PROJECT"),
-    );
-    let project = match open_project(requested.as_deref()) {
+    let home = std::env::var_os("HOME");
+    let demo_path = default_project_path(std::env::var_os("XDG_DATA_HOME"), home.clone());
+    let recent_file = recent_list_path(std::env::var_os("XDG_CONFIG_HOME"), home);
+    let project = match requested_project(std::env::args_os().nth(1), std::env::var_os("POLKU_PROJECT")) {
+        StartWith::StartScreen => Ok(None),
+        StartWith::Demo => open_demo(&demo_path).map(Some),
+        StartWith::Project(path) => Project::open(&path).map(Some),
+    };
+    let project = match project {
         Ok(project) => project,
         Err(e) => {
             eprintln!("polku-desktop: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if let Some(p) = &project {
+        let _ = polku::recent::remember(&recent_file, p.path(), &p.name().unwrap_or_default());
+    }
+    let state = AppState { project: Mutex::new(project), cancel_import: AtomicBool::new(false), demo_path, recent_file };
+    let builder = commands::specta_builder();
     let result = tauri::Builder::default()
-        .manage::<ProjectState>(Mutex::new(project))
-        .invoke_handler(tauri::generate_handler![
-            commands::project_overview,
-            commands::search
-        ])
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,13 +113,11 @@ mod tests {
     #[test]
     fn argument_wins_over_environment() {
         let p = requested_project(Some("a.polku".into()), Some("b.polku".into()));
-        assert_eq!(p, Some(PathBuf::from("a.polku")));
-        assert_eq!(
-            requested_project(None, Some("b.polku".into())),
-            Some(PathBuf::from("b.polku"))
-        );
-        assert_eq!(requested_project(None, Some("".into())), None);
-        assert_eq!(requested_project(None, None), None);
+        assert_eq!(p, StartWith::Project(PathBuf::from("a.polku")));
+        assert_eq!(requested_project(None, Some("b.polku".into())), StartWith::Project(PathBuf::from("b.polku")));
+        assert_eq!(requested_project(Some("--demo".into()), None), StartWith::Demo);
+        assert_eq!(requested_project(None, Some("".into())), StartWith::StartScreen);
+        assert_eq!(requested_project(None, None), StartWith::StartScreen);
     }
 
     #[test]
@@ -115,13 +137,22 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_project_is_an_error_not_a_new_file() {
+    fn the_demo_is_built_once_then_reopened() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing.polku");
-        let err = open_project(Some(&path))
-            .err()
-            .expect("opening a missing file must fail");
-        assert!(err.to_string().contains("missing.polku"), "{err}");
-        assert!(!path.exists());
+        let path = dir.path().join("data/polku/demo.polku");
+        let built = open_demo(&path).unwrap();
+        let sources = built.stats().unwrap().sources;
+        assert!(sources > 1000, "{sources}");
+        drop(built);
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let reopened = open_demo(&path).unwrap();
+        assert_eq!(reopened.stats().unwrap().sources, sources);
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified, "not rebuilt");
+    }
+
+    #[test]
+    fn the_recent_list_lives_in_the_xdg_config_home() {
+        assert_eq!(recent_list_path(Some("/cfg".into()), None), PathBuf::from("/cfg/polku/recent.json"));
+        assert_eq!(recent_list_path(None, Some("/home/u".into())), PathBuf::from("/home/u/.config/polku/recent.json"));
     }
 }

@@ -1,0 +1,786 @@
+//! End-to-end test of the real desktop app: the built `polku-desktop` binary, driven through
+//! `tauri-driver` and WebKitWebDriver exactly as a user would drive it, with a fresh demo
+//! project and throw-away XDG directories (the user's own files are never touched).
+//!
+//! Needs `tauri-driver`, `WebKitWebDriver` and (without a display) `Xvfb`: run
+//! `scripts/setup.sh`. The app embeds `ui/dist`, so build the UI first (`scripts/desktop-build.sh`
+//! or `scripts/test.sh` do). Screenshots of every step go to `target/e2e-screenshots/`,
+//! together with `driver.log` (output of the driver and the app) and, when a step fails,
+//! `failure.png` and `failure.html`.
+//!
+//!     cargo test -p polku-desktop --test desktop_e2e -- --nocapture
+
+use std::fmt::Display;
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const APP: &str = env!("CARGO_BIN_EXE_polku-desktop");
+const SETUP_HINT: &str = "run scripts/setup.sh to install it";
+/// How long one step may wait for the UI (debug build, two cores, WebKit under Xvfb).
+const WAIT: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------------------------------------
+// The flow a user goes through. Every step checks what the user would see.
+// ---------------------------------------------------------------------------------------------
+
+async fn user_flow(ui: &mut Ui) -> Step<()> {
+    // The app opens the project given on its command line.
+    step("the demo project is open");
+    ui.wait_text("project-name", |t| t.contains("Virta Software"), "\"Virta Software\"").await?;
+    ui.screenshot("sources").await?;
+
+    step("sources: filter to interviews and open the first one");
+    ui.click("nav-sources").await?;
+    ui.select("filter-kind", "interview").await?;
+    ui.wait_js(
+        "every source row is an interview",
+        r#"const rows = [...document.querySelectorAll('[data-testid="source-row"]')];
+           return rows.length > 0 && rows.every(r => r.dataset.kind === 'interview');"#,
+    )
+    .await?;
+    // A table row has no single point WebKitWebDriver will click; a user clicks a cell.
+    ui.click_css(&format!("{} td", by_testid("source-row"))).await?;
+    ui.wait_for("reader", WAIT).await?;
+    ui.wait_count("segment", 2).await?;
+    ui.screenshot("reader").await?;
+
+    step("code a selection with a new code");
+    let selected = ui.select_text_in_segment(1, 20).await?;
+    println!("    selected {selected:?}");
+    ui.press('q').await?;
+    ui.type_and_enter("quick-code-input", "E2E uusi koodi").await?;
+    ui.wait_count("coding-mark", 1).await?;
+    let marked = ui.texts("coding-mark").await?.concat();
+    check(marked.contains(&selected), format!("the coding mark should hold {selected:?}, holds {marked:?}"))?;
+    ui.screenshot("coded").await?;
+
+    step("the codebook counts the new coding");
+    ui.click("nav-codebook").await?;
+    ui.wait_code_count("E2E uusi koodi", |n| n == Some(1), "1").await?;
+    ui.screenshot("codebook").await?;
+
+    step("search finds an inflected Finnish form");
+    ui.click("nav-search").await?;
+    ui.type_into("search-input", "hinnankorotuksesta").await?;
+    ui.click("search-submit").await?;
+    let total = ui.wait_number("search-total", |n| n > 0, "> 0").await?;
+    let hits = ui.wait_count("search-hit", 1).await?;
+    println!("    search-total {total}, {hits} hits shown");
+    ui.screenshot("search").await?;
+
+    step("code all hits with a new code");
+    let status_before = ui.text_if_present("status").await?;
+    ui.click("code-all-hits").await?;
+    ui.type_and_enter("quick-code-input", "Hinnankorotus E2E").await?;
+    let status = ui
+        .wait_text(
+            "status",
+            |t| Some(t) != status_before.as_deref() && first_number(t).is_some(),
+            "a new message with a number",
+        )
+        .await?;
+    let coded = first_number(&status).unwrap();
+    println!("    status: {status:?}");
+    ui.click("nav-codebook").await?;
+    check(coded >= total, format!("every one of the {total} hits is coded, the status says {coded}"))?;
+    ui.wait_code_count("Hinnankorotus E2E", |n| n == Some(coded), &coded.to_string()).await?;
+
+    step("undo takes the codings back");
+    ui.click("undo").await?;
+    // Undo takes back the codings; the code itself stays (creating a code is not a coding edit).
+    ui.wait_code_count("Hinnankorotus E2E", |n| n == Some(0), "0").await?;
+    ui.wait_code_count("E2E uusi koodi", |n| n == Some(1), "1 (the earlier step is untouched)").await?;
+
+    step("the interface speaks Finnish");
+    let english = ui.text("nav-codebook").await?;
+    check(english.starts_with("Codebook"), format!("nav-codebook should start in English, shows {english:?}"))?;
+    ui.select("ui-language", "fi").await?;
+    ui.wait_text("nav-codebook", |t| t.starts_with("Koodikirja"), "\"Koodikirja\"").await?;
+    ui.screenshot("finnish").await?;
+
+    step("a 60,000-word interview with 2,000 codings opens and scrolls");
+    ui.click("nav-sources").await?;
+    ui.select("filter-kind", "interview").await?;
+    ui.wait_js(
+        "the long interview is listed",
+        &format!(r#"return [...document.querySelectorAll('[data-testid="source-row"]')].some(r => r.textContent.includes({LONG_TITLE:?}));"#),
+    )
+    .await?;
+    let opened = ui.execute_async(OPEN_AND_TIME_JS, vec![json!(LONG_TITLE), json!(LONG_FIRST_WORDS)]).await?;
+    let open_ms = opened.as_f64().ok_or_else(|| format!("opening the long interview: {opened}"))?;
+    ui.wait_count("coding-mark", 1).await?;
+    ui.screenshot("long-interview").await?;
+    let scrolled = ui.execute_async(SCROLL_AND_TIME_JS, vec![]).await?;
+    let mut frames: Vec<f64> = scrolled["frames"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    frames.sort_by(f64::total_cmp);
+    check(!frames.is_empty(), format!("scrolling the reader: {scrolled}"))?;
+    let rendered = scrolled["segments"].as_u64().unwrap_or(0);
+    check(scrolled["scrolled"].as_f64().unwrap_or(0.0) > 10_000.0, format!("the reader should scroll far: {scrolled}"))?;
+    // Virtualised: only the turns near the viewport are in the page, not all of them.
+    check(rendered > 0 && rendered < 200, format!("{rendered} turns in the page; the reader must render only the visible ones"))?;
+    println!(
+        "    MEASURED long interview: opened in {open_ms:.0} ms; scrolling {} frames, frame interval median {:.1} ms, p95 {:.1} ms; {rendered} turns in the page",
+        frames.len(),
+        frames[frames.len() / 2],
+        frames[frames.len() * 95 / 100]
+    );
+    ui.screenshot("long-interview-scrolled").await?;
+    Ok(())
+}
+
+/// The long interview added to the demo project for the reader measurement.
+const LONG_TITLE: &str = "pitka-haastattelu-60000-sanaa";
+const LONG_FIRST_WORDS: &str = "Aloitetaan pitkä haastattelu";
+
+/// Clicks the long interview in the source list and resolves with the milliseconds until its
+/// first turn is on screen (after the next paint).
+const OPEN_AND_TIME_JS: &str = r#"
+    const [title, firstWords, done] = arguments;
+    const row = [...document.querySelectorAll('[data-testid="source-row"]')].find(r => r.textContent.includes(title));
+    const t0 = performance.now();
+    row.querySelector('td').click();
+    const check = () => {
+        const seg = document.querySelector('[data-testid="reader"] [data-testid="segment"]');
+        if (seg && seg.textContent.includes(firstWords)) requestAnimationFrame(() => done(performance.now() - t0));
+        else requestAnimationFrame(check);
+    };
+    check();
+"#;
+
+/// Scrolls the reader 400 px per frame for 240 frames; resolves with the frame intervals,
+/// how far it got and how many turns are in the page at the end.
+const SCROLL_AND_TIME_JS: &str = r#"
+    const done = arguments[arguments.length - 1];
+    let el = document.querySelector('[data-testid="reader"] [data-testid="segment"]');
+    while (el && !(el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).overflowY !== 'visible')) el = el.parentElement;
+    if (!el) { done({error: 'no scrolling container around the reader'}); return; }
+    const frames = [];
+    let last = performance.now(), n = 0;
+    const step = (t) => {
+        frames.push(t - last); last = t;
+        el.scrollTop += 400;
+        if (++n < 240) requestAnimationFrame(step);
+        else done({frames, scrolled: el.scrollTop, segments: document.querySelectorAll('[data-testid="segment"]').length});
+    };
+    requestAnimationFrame(step);
+"#;
+
+// ---------------------------------------------------------------------------------------------
+// The test: environment, processes, session.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_user_codes_searches_undoes_and_switches_language() {
+    let started = Instant::now();
+    let tauri_driver = find_program("tauri-driver", &cargo_bin_dirs())
+        .unwrap_or_else(|| panic!("tauri-driver not found (PATH, ~/.cargo/bin): {SETUP_HINT}"));
+    let native_driver = find_program("WebKitWebDriver", &[PathBuf::from("/usr/bin")])
+        .unwrap_or_else(|| panic!("WebKitWebDriver not found (apt package webkit2gtk-driver): {SETUP_HINT}"));
+    warn_if_ui_is_stale();
+
+    let out = output_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("demo.polku");
+    let demo = polku::demo::build(&project, &polku::demo::default_assets_dir(), &mut |_, _, _| true)
+        .expect("the demo project builds");
+    add_long_interview(demo, tmp.path());
+    println!("demo project built in {:.1?}", started.elapsed());
+
+    // A display: the one we have, else a private Xvfb.
+    let (display, _xvfb) = match std::env::var("DISPLAY") {
+        Ok(d) if !d.is_empty() => (d, None),
+        _ => {
+            let (d, guard) = start_xvfb();
+            (d, Some(guard))
+        }
+    };
+
+    // tauri-driver (and through it WebKitWebDriver and the app) in its own process group, so
+    // that everything it started can be ended together.
+    let port = free_port();
+    let native_port = free_port();
+    let log_path = out.join("driver.log");
+    let log = File::create(&log_path).unwrap();
+    let mut cmd = Command::new(&tauri_driver);
+    cmd.arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg(native_port.to_string())
+        .arg("--native-driver")
+        .arg(&native_driver)
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GDK_BACKEND", "x11")
+        .env("XDG_DATA_HOME", mkdir(tmp.path().join("data")))
+        .env("XDG_CONFIG_HOME", mkdir(tmp.path().join("config")))
+        .env("XDG_CACHE_HOME", mkdir(tmp.path().join("cache")))
+        .env("POLKU_PROJECT", &project)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0);
+    end_with_this_process(&mut cmd);
+    let mut driver = Guard::spawn("tauri-driver", &mut cmd, true, Some(log_path.clone()));
+    wait_for_port(port, &mut driver);
+    wait_for_port(native_port, &mut driver);
+    println!("tauri-driver ready on port {port} after {:.1?}", started.elapsed());
+
+    let caps = json!({
+        "browserName": "wry",
+        "tauri:options": { "application": APP, "args": [project] },
+    });
+    let caps = match caps {
+        Value::Object(map) => map,
+        _ => unreachable!(),
+    };
+    let client = tokio::time::timeout(
+        Duration::from_secs(60),
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}")),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("no WebDriver session within 60 s; see {}", log_path.display()))
+    .unwrap_or_else(|e| panic!("cannot open a WebDriver session: {e}; see {}", log_path.display()));
+    println!("session open after {:.1?}", started.elapsed());
+
+    let mut ui = Ui { client, out: out.clone(), shots: 0 };
+    let result = user_flow(&mut ui).await;
+    if let Err(e) = &result {
+        ui.save_failure().await;
+        eprintln!("step failed: {e}");
+    }
+    let _ = ui.client.close().await;
+    drop(driver);
+    drop(_xvfb);
+    println!("desktop e2e took {:.1?}; screenshots in {}", started.elapsed(), out.display());
+    if let Err(e) = result {
+        panic!(
+            "{e}\n(screenshot and page source: {}/failure.png, failure.html; driver and app output: {})",
+            out.display(),
+            log_path.display()
+        );
+    }
+}
+
+/// Adds a 60,000-word interview with 2,000 codings (over 20 codes) to the project: the size
+/// the reader must stay fast at. Turns are taken from the demo's own interviews.
+fn add_long_interview(mut p: polku::Project, dir: &std::path::Path) {
+    let mut turns = Vec::new();
+    for s in p.sources(&Default::default()).unwrap().0.iter().filter(|s| s.kind == polku::model::SourceKind::Interview) {
+        let text = p.source_text(s.id).unwrap();
+        for g in p.segments(s.id).unwrap() {
+            let t = polku::text::char_slice(&text, g.start as usize, g.end as usize).trim().replace('\n', " ");
+            if !t.is_empty() {
+                turns.push(t);
+            }
+        }
+    }
+    let mut text = format!("Haastattelija: {LONG_FIRST_WORDS} alkaa nyt.\n\n");
+    let (mut words, mut i) = (0, 0);
+    while words < 60_000 {
+        let t = &turns[i % turns.len()];
+        words += t.split_whitespace().count();
+        text.push_str(&format!("{}: {t}\n\n", if i % 2 == 0 { "Asiakas" } else { "Haastattelija" }));
+        i += 1;
+    }
+    let file = dir.join(format!("{LONG_TITLE}.txt"));
+    std::fs::write(&file, text).unwrap();
+    let src = p.import_file(&file, &Default::default(), &mut |_, _| true).unwrap().source_ids[0];
+    let codes: Vec<i64> = (1..=20).map(|k| p.create_code(&format!("Pitkä {k}"), None, None, "").unwrap()).collect();
+    let segments = p.segments(src).unwrap();
+    let codings: Vec<polku::store::codings::NewCoding> = (0..2000)
+        .map(|k| {
+            // (turn, position in turn) differs for every k, so all 2,000 are distinct.
+            let g = &segments[k % segments.len()];
+            let start = (g.start + 3 * (k / segments.len()) as i64).min(g.end - 1);
+            polku::store::codings::NewCoding {
+                code_id: codes[k % codes.len()],
+                source_id: src,
+                start,
+                end: (start + 15 + (k as i64 * 31) % 120).min(g.end).max(start + 1),
+                origin: polku::model::Origin::Manual,
+                confidence: None,
+            }
+        })
+        .collect();
+    assert_eq!(p.add_codings(&codings).unwrap(), 2000, "2,000 distinct codings");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The WebDriver helpers the flow is written in.
+// ---------------------------------------------------------------------------------------------
+
+/// A step's outcome: `Err` carries what the user would have seen instead.
+type Step<T> = Result<T, String>;
+
+fn step(name: &str) {
+    println!("step: {name}");
+}
+
+fn check(ok: bool, otherwise: String) -> Step<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(otherwise)
+    }
+}
+
+/// The CSS selector of the element(s) with a `data-testid`.
+fn by_testid(id: &str) -> String {
+    format!(r#"[data-testid="{id}"]"#)
+}
+
+trait Context<T> {
+    fn context(self, what: impl Display) -> Step<T>;
+}
+
+impl<T, E: std::fmt::Debug> Context<T> for Result<T, E> {
+    fn context(self, what: impl Display) -> Step<T> {
+        self.map_err(|e| format!("{what}: {e:?}"))
+    }
+}
+
+struct Ui {
+    client: Client,
+    out: PathBuf,
+    shots: u32,
+}
+
+impl Ui {
+    /// Runs an asynchronous script (its last argument is the callback) and returns its value.
+    async fn execute_async(&self, js: &str, args: Vec<Value>) -> Step<Value> {
+        tokio::time::timeout(WAIT, self.client.execute_async(js, args))
+            .await
+            .map_err(|_| "timed out waiting for a script".to_string())?
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
+    /// The first element matching `testid` once it exists (polling, up to `timeout`).
+    async fn wait_for(&self, testid: &str, timeout: Duration) -> Step<Element> {
+        self.wait_for_css(&by_testid(testid), timeout).await
+    }
+
+    async fn wait_for_css(&self, css: &str, timeout: Duration) -> Step<Element> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => return Ok(el),
+                Err(e) if e.is_no_such_element() && Instant::now() < deadline => {}
+                Err(e) if e.is_no_such_element() => return Err(format!("no element {css} after {timeout:?}")),
+                Err(e) => return Err(format!("finding {css}: {e}")),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until at least `min` elements match `testid`; returns how many there are.
+    async fn wait_count(&self, testid: &str, min: usize) -> Step<usize> {
+        let css = by_testid(testid);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let n = self.client.find_all(Locator::Css(&css)).await.context(&css)?.len();
+            if n >= min {
+                return Ok(n);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("expected at least {min} {testid} elements, found {n} after {WAIT:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn click(&self, testid: &str) -> Step<()> {
+        self.click_css(&by_testid(testid)).await
+    }
+
+    async fn click_css(&self, css: &str) -> Step<()> {
+        let el = self.wait_for_css(css, WAIT).await?;
+        el.click().await.context(format!("clicking {css}"))
+    }
+
+    async fn text(&self, testid: &str) -> Step<String> {
+        let el = self.wait_for(testid, WAIT).await?;
+        rendered_text(&el).await.context(format!("text of {testid}"))
+    }
+
+    /// The rendered text of every element matching `testid`.
+    async fn texts(&self, testid: &str) -> Step<Vec<String>> {
+        let mut texts = Vec::new();
+        for el in self.client.find_all(Locator::Css(&by_testid(testid))).await.context(testid)? {
+            texts.push(rendered_text(&el).await.context(testid)?);
+        }
+        Ok(texts)
+    }
+
+    async fn text_if_present(&self, testid: &str) -> Step<Option<String>> {
+        match self.client.find(Locator::Css(&by_testid(testid))).await {
+            Ok(el) => Ok(Some(rendered_text(&el).await.context(testid)?)),
+            Err(e) if e.is_no_such_element() => Ok(None),
+            Err(e) => Err(format!("finding {testid}: {e}")),
+        }
+    }
+
+    /// Waits until the text of `testid` satisfies `ok`; returns that text.
+    async fn wait_text(&self, testid: &str, ok: impl Fn(&str) -> bool, expected: &str) -> Step<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = match self.client.find(Locator::Css(&by_testid(testid))).await {
+                Ok(el) => rendered_text(&el).await.ok(),
+                Err(_) => None,
+            };
+            if let Some(t) = &text {
+                if ok(t.trim()) {
+                    return Ok(t.trim().to_string());
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{testid} should show {expected}, shows {text:?} after {WAIT:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `testid` shows a number satisfying `ok`; returns it.
+    async fn wait_number(&self, testid: &str, ok: impl Fn(u64) -> bool, expected: &str) -> Step<u64> {
+        let text = self.wait_text(testid, |t| first_number(t).is_some_and(&ok), expected).await?;
+        Ok(first_number(&text).unwrap())
+    }
+
+    /// Waits until the codebook's count for `name` satisfies `ok` (`None`: no such code row).
+    async fn wait_code_count(&self, name: &str, ok: impl Fn(Option<u64>) -> bool, expected: &str) -> Step<Option<u64>> {
+        let row = format!(r#"{}[data-code-name="{name}"]"#, by_testid("code-row"));
+        let count = format!("{row} {}", by_testid("code-count"));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let shown = match self.client.find(Locator::Css(&count)).await {
+                Ok(el) => Some(rendered_text(&el).await.context(&count)?),
+                Err(e) if e.is_no_such_element() => None,
+                Err(e) => return Err(format!("finding {count}: {e}")),
+            };
+            let n = shown.as_deref().and_then(first_number);
+            if ok(n) {
+                return Ok(n);
+            }
+            if Instant::now() > deadline {
+                let js = r#"return [...document.querySelectorAll('[data-testid="code-row"]')].map(row =>
+                    row.dataset.codeName + ': ' + row.querySelector('[data-testid="code-count"]')?.textContent);"#;
+                let codes = self.client.execute(js, vec![]).await.ok();
+                return Err(format!("code {name:?} should count {expected}, shows {shown:?}; code rows: {codes:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the JavaScript function body `js` returns a truthy value.
+    async fn wait_js(&self, what: &str, js: &str) -> Step<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let v = self.client.execute(js, vec![]).await.context(what)?;
+            if !matches!(v, Value::Null | Value::Bool(false)) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting until {what}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Picks `value` in the `<select>` with this `testid`, as a user would, and checks it took.
+    async fn select(&self, testid: &str, value: &str) -> Step<()> {
+        let el = self.wait_for(testid, WAIT).await?;
+        el.select_by_value(value).await.context(format!("choosing {value:?} in {testid}"))?;
+        let now = el.prop("value").await.context(testid)?;
+        if now.as_deref() != Some(value) {
+            return Err(format!("{testid} should have {value:?} selected, has {now:?}"));
+        }
+        Ok(())
+    }
+
+    async fn type_into(&self, testid: &str, text: &str) -> Step<()> {
+        let el = self.wait_for(testid, WAIT).await?;
+        el.send_keys(text).await.context(format!("typing into {testid}"))
+    }
+
+    async fn type_and_enter(&self, testid: &str, text: &str) -> Step<()> {
+        self.type_into(testid, &format!("{text}{}", Key::Enter)).await
+    }
+
+    /// Presses and releases one key on whatever has the focus.
+    async fn press(&self, key: char) -> Step<()> {
+        let keys =
+            KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await.context(format!("pressing {key:?}"))
+    }
+
+    /// Selects characters `0..len` of the first text run (`[data-offset]`) of the segment with
+    /// this index, as a mouse drag would, and returns the selected text.
+    async fn select_text_in_segment(&self, segment: usize, len: usize) -> Step<String> {
+        let js = r#"
+            const [index, len] = arguments;
+            const seg = document.querySelectorAll('[data-testid="segment"]')[index];
+            if (!seg) return {error: 'no segment #' + index};
+            const run = seg.querySelector('[data-offset]');
+            if (!run) return {error: 'segment #' + index + ' has no text run with data-offset'};
+            const walker = document.createTreeWalker(run, NodeFilter.SHOW_TEXT);
+            let node = walker.nextNode();
+            while (node && node.textContent.length === 0) node = walker.nextNode();
+            if (!node) return {error: 'the text run has no text'};
+            seg.scrollIntoView({block: 'center'});
+            const range = document.createRange();
+            range.setStart(node, 0);
+            range.setEnd(node, Math.min(len, node.textContent.length));
+            const sel = window.getSelection();
+            sel.removeAllRanges();
+            sel.addRange(range);
+            const rect = range.getBoundingClientRect();
+            run.dispatchEvent(new MouseEvent('mouseup', {bubbles: true, cancelable: true, view: window,
+                clientX: rect.right, clientY: rect.bottom}));
+            return {text: sel.toString(), offset: run.dataset.offset};
+        "#;
+        let v = self.client.execute(js, vec![json!(segment), json!(len)]).await.context("selecting text")?;
+        if let Some(e) = v.get("error") {
+            return Err(format!("cannot select text: {e}"));
+        }
+        Ok(v["text"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Saves a screenshot as `NN-name.png`.
+    async fn screenshot(&mut self, name: &str) -> Step<PathBuf> {
+        self.shots += 1;
+        let path = self.out.join(format!("{:02}-{name}.png", self.shots));
+        // Let WebKit paint what the last step changed (closing the palette, new highlights).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.context("screenshot")?;
+        std::fs::write(&path, png).context(path.display())?;
+        println!("    screenshot {}", path.display());
+        Ok(path)
+    }
+
+    /// Keeps what the user saw when a step failed: `failure.png` and `failure.html`.
+    async fn save_failure(&mut self) {
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(self.out.join("failure.png"), png);
+        }
+        if let Ok(html) = self.client.source().await {
+            let _ = std::fs::write(self.out.join("failure.html"), html);
+        }
+    }
+}
+
+/// The element's text as rendered (`innerText`). WebDriver's own "element text" is empty for
+/// text that WebKitWebDriver deems not displayed, such as a header clipped with an ellipsis.
+async fn rendered_text(el: &Element) -> Result<String, fantoccini::error::CmdError> {
+    Ok(el.prop("innerText").await?.unwrap_or_default())
+}
+
+/// The first whole number in `text` ("12 hits coded" → 12), ignoring digit-group spaces.
+fn first_number(text: &str) -> Option<u64> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes, ports and paths.
+// ---------------------------------------------------------------------------------------------
+
+/// A child process that is ended when the guard drops, also when the test panics.
+struct Guard {
+    name: &'static str,
+    child: Child,
+    /// Signal the whole process group (the child and everything it started).
+    group: bool,
+    log: Option<PathBuf>,
+}
+
+impl Guard {
+    fn spawn(name: &'static str, cmd: &mut Command, group: bool, log: Option<PathBuf>) -> Guard {
+        let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Guard { name, child, group, log }
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: kill(2) only sends a signal, to a process (group) this test started.
+        unsafe { libc::kill(if self.group { -pid } else { pid }, sig) };
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if let Some(log) = &self.log {
+                let text = std::fs::read_to_string(log).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(30).collect();
+                eprintln!("--- last lines of {} ---", log.display());
+                for line in tail.iter().rev() {
+                    eprintln!("{line}");
+                }
+            }
+        }
+        if let Ok(Some(_)) = self.child.try_wait() {
+            if self.group {
+                self.signal(libc::SIGKILL); // whatever it left behind
+            }
+            return;
+        }
+        self.signal(libc::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The group may outlive its leader (the app, WebKit's helper processes).
+        self.signal(libc::SIGKILL);
+        let _ = self.child.wait();
+        eprintln!("stopped {}", self.name);
+    }
+}
+
+/// Has the child get SIGTERM should the test die without running its guards (Ctrl+C).
+fn end_with_this_process(cmd: &mut Command) {
+    // SAFETY: prctl(2) is async-signal-safe and touches only the new child.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+}
+
+/// Starts Xvfb on the first free display number from 90 on.
+fn start_xvfb() -> (String, Guard) {
+    let xvfb = find_program("Xvfb", &[PathBuf::from("/usr/bin")])
+        .unwrap_or_else(|| panic!("no DISPLAY and Xvfb not found (apt package xvfb): {SETUP_HINT}"));
+    for n in 90..200 {
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let display = format!(":{n}");
+        let mut cmd = Command::new(&xvfb);
+        cmd.args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        end_with_this_process(&mut cmd);
+        let mut guard = Guard::spawn("Xvfb", &mut cmd, false, None);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if socket.exists() {
+                println!("started Xvfb on {display}");
+                return (display, guard);
+            }
+            if let Ok(Some(_)) = guard.child.try_wait() {
+                break; // lost a race for this display; try the next one
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("could not start Xvfb on any display :90..:199");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for_port(port: u16, process: &mut Guard) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = process.child.try_wait() {
+            panic!("{} exited ({status}) before listening on port {port}", process.name);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{} is not listening on port {port} after 20 s", process.name);
+}
+
+/// `name` on the PATH, else in one of `extra` directories.
+fn find_program(name: &str, extra: &[PathBuf]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).chain(extra.iter().cloned()).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Where `cargo install` puts programs: `$CARGO_HOME/bin`, `~/.cargo/bin`.
+fn cargo_bin_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home).join("bin"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs
+}
+
+/// `target/e2e-screenshots`, emptied of the previous run's files.
+fn output_dir() -> PathBuf {
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        // target/debug/polku-desktop → target
+        None => Path::new(APP).parent().and_then(Path::parent).unwrap().to_path_buf(),
+    };
+    let dir = target.join("e2e-screenshots");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn mkdir(dir: PathBuf) -> PathBuf {
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The app embeds `ui/dist` at compile time; cargo does not rebuild the UI.
+fn warn_if_ui_is_stale() {
+    let root = workspace_root();
+    let built = std::fs::metadata(root.join("ui/dist/index.html")).and_then(|m| m.modified());
+    let Ok(built) = built else {
+        eprintln!("warning: ui/dist is missing; run scripts/desktop-build.sh");
+        return;
+    };
+    let newer = walk(&root.join("ui/src"))
+        .into_iter()
+        .any(|p| std::fs::metadata(&p).and_then(|m| m.modified()).is_ok_and(|t| t > built));
+    if newer {
+        eprintln!("warning: ui/src is newer than ui/dist; the app runs the old UI (run scripts/desktop-build.sh)");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}
