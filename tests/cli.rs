@@ -107,3 +107,25 @@ fn exit_codes_scripts_can_trust() {
     ok(&["codes", &proj, "delete", "Tone", "--yes"]);
     assert_eq!(json(&["codes", &proj]).as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn analyze_embeds_once_and_similar_finds_by_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p.polku").display().to_string();
+    ok(&["new", &proj, "--name", "Models"]);
+    let feedback = write(
+        dir.path(),
+        "feedback.jsonl",
+        "{\"text\": \"Our technicians lose photos when the app syncs offline.\"}\n{\"text\": \"The invoice rows were correct this month.\"}\n{\"text\": \"Hinta nousi liikaa.\"}\n",
+    );
+    ok(&["import", &proj, &feedback]);
+    let first = json(&["analyze", &proj]);
+    assert_eq!((first["segments"].as_u64(), first["sentences"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(json(&["analyze", &proj])["segments"], 0, "a second run has nothing left to do");
+    let hits = json(&["similar", &proj, "pictures disappear from the mobile application", "--limit", "2"]);
+    assert_eq!(hits[0]["text"], "Our technicians lose photos when the app syncs offline.");
+    // A folder that is not a model is refused by name, with a non-zero exit.
+    let out = polku(&["analyze", &proj, "--model", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing config.json"));
+}

@@ -27,7 +27,7 @@ use crate::AppState;
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct UiError {
     /// `no_project`, `not_found`, `invalid`, `query`, `import`, `already_imported`,
-    /// `not_a_project`, `schema_too_new`, `cancelled`, `io` or `internal`.
+    /// `not_a_project`, `schema_too_new`, `model`, `cancelled`, `io` or `internal`.
     pub kind: String,
     pub message: String,
 }
@@ -44,6 +44,7 @@ impl From<polku::Error> for UiError {
             E::NotAProject { .. } => "not_a_project",
             E::SchemaTooNew { .. } => "schema_too_new",
             E::Cancelled => "cancelled",
+            E::Model(_) => "model",
             E::Io { .. } => "io",
             E::Sqlite(_) | E::Index(_) => "internal",
         };

@@ -144,6 +144,23 @@ enum Command {
     Stats { project: PathBuf },
     /// Rebuild the search index from the project file.
     Reindex { project: PathBuf },
+    /// Split every segment into sentences and embed them with a local model (only what is
+    /// not embedded yet; safe to stop and run again).
+    Analyze {
+        project: PathBuf,
+        /// A Hugging Face BERT sentence-embedding folder (default: the fetched all-MiniLM-L6-v2).
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Sentences that mean something like TEXT ("find passages like this one").
+    Similar {
+        project: PathBuf,
+        text: String,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -444,6 +461,31 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.message(&format!("indexed {n} segments"));
             out.value(&serde_json::json!({ "segments": n }));
         }
+        Command::Analyze { project, model } => {
+            let mut p = open(&project, &coder)?;
+            let (embedder, name) = load_model(model)?;
+            let pb = bar(0, "embedding", out.json);
+            let r = p.embed_sentences(&embedder, &name, &mut |done, total| {
+                pb.set_length(total as u64);
+                pb.set_position(done as u64);
+                true
+            })?;
+            pb.finish_and_clear();
+            out.message(&format!("embedded {} sentences of {} segments with {name}", r.sentences, r.segments));
+            out.value(&serde_json::to_value(r)?);
+        }
+        Command::Similar { project, text, model, limit } => {
+            let p = open(&project, &coder)?;
+            let (embedder, name) = load_model(model)?;
+            let hits = p.similar_sentences(&embedder, &name, &text, limit)?;
+            if hits.is_empty() {
+                out.message(&format!("no embedded sentences yet: run `polku analyze {}` first", project.display()));
+            }
+            for h in &hits {
+                out.message(&format!("{:.3}  [source {}] {}", h.similarity, h.source_id, h.text));
+            }
+            out.value(&serde_json::to_value(&hits)?);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -527,4 +569,14 @@ fn parse_sort(s: &str) -> Result<SourceSort, String> {
         "codings" => SourceSort::Codings,
         _ => return Err(format!("unknown sort '{s}' (imported, title, date, score, codings)")),
     })
+}
+
+/// Loads the embedding model in `dir` (default: the fetched all-MiniLM-L6-v2) and names it by
+/// its folder, the key its stored vectors are kept under.
+fn load_model(dir: Option<PathBuf>) -> Result<(polku::analysis::embed::CandleEmbedder, String)> {
+    let dir = dir.unwrap_or_else(polku::analysis::model::default_model_dir);
+    let embedder = polku::analysis::embed::CandleEmbedder::load(&dir)
+        .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")?;
+    let name = dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned());
+    Ok((embedder, name))
 }

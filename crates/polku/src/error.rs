@@ -63,6 +63,9 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    #[error("model: {0}")]
+    Model(String),
+
     #[error("cancelled")]
     Cancelled,
 }

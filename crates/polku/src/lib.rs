@@ -2,6 +2,7 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the code map and invariants.
 
+pub mod analysis;
 pub mod demo;
 pub mod error;
 pub mod import;

@@ -148,6 +148,22 @@ const MIGRATIONS: &[&str] = &[
     UPDATE sources SET phase_origin = 'metadata' WHERE phase_id IS NOT NULL;
     ALTER TABLE segments ADD COLUMN phase_id INTEGER REFERENCES phases(id) ON DELETE SET NULL;
     "#,
+    // v3: sentences of each segment with their embedding (derived data, recomputable, but
+    // kept in the file because computing it is the slow part of analysis).
+    r#"
+    CREATE TABLE sentences (
+        id INTEGER PRIMARY KEY,
+        segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        embedding BLOB NOT NULL,
+        CHECK (0 <= start AND start < end)
+    ) STRICT;
+    CREATE INDEX sentences_segment ON sentences(segment_id);
+    CREATE INDEX sentences_source ON sentences(source_id);
+    "#,
 ];
 
 /// The schema version this build writes.
