@@ -21,10 +21,12 @@ struct Args {
     dir: PathBuf,
     /// Only the reader part (`--reader-only`).
     reader_only: bool,
+    /// Only embedding throughput of the demo survey's sentences (`--embed-only`).
+    embed_only: bool,
 }
 
 fn args() -> Args {
-    let mut a = Args { answers: 100_000, segments: 1_000_000, dir: std::env::temp_dir().join("polku-bench"), reader_only: false };
+    let mut a = Args { answers: 100_000, segments: 1_000_000, dir: std::env::temp_dir().join("polku-bench"), reader_only: false, embed_only: false };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut val = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -33,7 +35,8 @@ fn args() -> Args {
             "--segments" => a.segments = val().parse().expect("--segments N"),
             "--dir" => a.dir = PathBuf::from(val()),
             "--reader-only" => a.reader_only = true,
-            other => panic!("unknown flag {other} (use --answers N --segments N --dir DIR --reader-only)"),
+            "--embed-only" => a.embed_only = true,
+            other => panic!("unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only)"),
         }
     }
     a
@@ -109,6 +112,9 @@ fn main() {
     println!("polku-bench: {} seed comments from the demo survey", comments.len());
     if a.reader_only {
         return reader(&a.dir, &comments);
+    }
+    if a.embed_only {
+        return embed(&comments);
     }
 
     // 1. Import + index N answers from one CSV.
@@ -253,5 +259,43 @@ fn reader(dir: &Path, comments: &[String]) {
         percentile(&ms, 0.5),
         ms[ms.len() - 1],
         bytes as f64 / 1e6
+    );
+}
+
+/// Sentences per second for embedding the demo survey's comments with the default model
+/// (candle, CPU), median of three runs, and the process's peak memory.
+fn embed(comments: &[String]) {
+    use polku::analysis::embed::Embedder;
+    let dir = polku::analysis::model::default_model_dir();
+    let model = polku::analysis::embed::CandleEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e} (run scripts/fetch-model.sh)"));
+    let sentences: Vec<String> = comments
+        .iter()
+        .flat_map(|c| {
+            polku::analysis::sentences::split(c, "und")
+                .into_iter()
+                .map(|s| c.chars().skip(s.start).take(s.end - s.start).collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let mut rates = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        model.embed(&texts).unwrap();
+        rates.push(texts.len() as f64 / t.elapsed().as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    let peak_kb: u64 = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0);
+    println!(
+        "embed (candle, all-MiniLM-L6-v2): {} sentences of the demo survey, median {:.0} sentences/s (runs {:.0}/{:.0}/{:.0}), peak RSS {:.0} MB",
+        texts.len(),
+        rates[1],
+        rates[0],
+        rates[1],
+        rates[2],
+        peak_kb as f64 / 1024.0
     );
 }
