@@ -20,6 +20,8 @@ fn main() {
         "delete_code",
         "add_coding",
         "remove_coding",
+        "recode_coding",
+        "coded_passages",
         "code_all_hits",
         "code_hits",
         "undo",

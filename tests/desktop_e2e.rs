@@ -64,6 +64,30 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     check(marked.contains(&selected), format!("the coding mark should hold {selected:?}, holds {marked:?}"))?;
     ui.screenshot("coded").await?;
 
+    step("a coding gets a memo, moves to another code, and the move is undone");
+    ui.click("coding-mark").await?;
+    ui.wait_for("coding-popover", WAIT).await?;
+    ui.click("coding-memo").await?;
+    ui.click("memo-new").await?;
+    ui.type_into("memo-text", "Kylmä talvi: lämpöpumput hajoavat").await?;
+    ui.click("memo-save").await?;
+    ui.wait_count("memo-item", 1).await?;
+    ui.screenshot("coding-memo").await?;
+    let price = ui
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const sel = document.querySelector('[data-testid="coding-change-code"]');
+               const opt = [...sel.options].find(o => o.textContent.trim() === 'Price');
+               done(opt ? opt.value : null);"#,
+            vec![],
+        )
+        .await?;
+    let price = price.as_str().ok_or("the change-code list should offer Price")?.to_string();
+    ui.select("coding-change-code", &price).await?;
+    ui.wait_text("status", |t| t.contains("Price"), "a message naming Price").await?;
+    ui.click("undo").await?;
+    ui.wait_text("status", |t| t.to_lowercase().contains("undone"), "\"Undone …\"").await?;
+
     step("the codebook counts the new coding");
     ui.click("nav-codebook").await?;
     ui.wait_code_count("E2E uusi koodi", |n| n == Some(1), "1").await?;
@@ -157,7 +181,8 @@ const OPEN_AND_TIME_JS: &str = r#"
     check();
 "#;
 
-/// Scrolls the reader 400 px per frame for 240 frames; resolves with the frame intervals,
+/// Scrolls the reader 400 px per frame for 240 frames (or 8 s, on a busy machine); resolves
+/// with the frame intervals,
 /// how far it got and how many turns are in the page at the end.
 const SCROLL_AND_TIME_JS: &str = r#"
     const done = arguments[arguments.length - 1];
@@ -166,10 +191,11 @@ const SCROLL_AND_TIME_JS: &str = r#"
     if (!el) { done({error: 'no scrolling container around the reader'}); return; }
     const frames = [];
     let last = performance.now(), n = 0;
+    const start = last;
     const step = (t) => {
         frames.push(t - last); last = t;
         el.scrollTop += 400;
-        if (++n < 240) requestAnimationFrame(step);
+        if (++n < 240 && t - start < 8000) requestAnimationFrame(step);
         else done({frames, scrolled: el.scrollTop, segments: document.querySelectorAll('[data-testid="segment"]').length});
     };
     requestAnimationFrame(step);

@@ -15,7 +15,7 @@ use polku::model::{Code, Coding, Id, Memo, MemoTarget, Phase, Source};
 use polku::recent::RecentProject;
 use polku::search::{CodeScope, SearchResults};
 use polku::store::codes::DeleteImpact;
-use polku::store::codings::NewCoding;
+use polku::store::codings::{CodedPassage, NewCoding};
 use polku::store::history::HistoryState;
 use polku::store::sources::{SourceFilter, SourceView};
 use polku::Project;
@@ -302,6 +302,20 @@ pub async fn remove_coding(state: State<'_, AppState>, id: Id) -> Res<()> {
     state.with(|p| p.remove_coding(id))
 }
 
+/// Moves a coding to another code (one undoable step; its memos stay).
+#[tauri::command]
+#[specta::specta]
+pub async fn recode_coding(state: State<'_, AppState>, id: Id, code_id: Id) -> Res<Coding> {
+    state.with(|p| p.recode_coding(id, code_id))
+}
+
+/// The passages coded with a code, with their exact words.
+#[tauri::command]
+#[specta::specta]
+pub async fn coded_passages(state: State<'_, AppState>, code_id: Id) -> Res<Vec<CodedPassage>> {
+    state.with(|p| p.coded_passages(code_id))
+}
+
 /// "Code all hits" of a query; returns how many codings are new.
 #[tauri::command]
 #[specta::specta]
@@ -495,6 +509,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             delete_code,
             add_coding,
             remove_coding,
+            recode_coding,
+            coded_passages,
             code_all_hits,
             code_hits,
             undo,

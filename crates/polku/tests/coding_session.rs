@@ -58,6 +58,34 @@ fn undo_and_redo_revert_coding_edits_exactly() {
 }
 
 #[test]
+fn recoding_keeps_the_passage_and_its_memo_and_undoes_in_one_step() {
+    let (dir, mut p) = common::project();
+    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default()).unwrap().source_ids[0];
+    let price = p.create_code("Hinta", None, None, "").unwrap();
+    let comms = p.create_code("Viestintä", None, None, "").unwrap();
+    let at = INTERVIEW[..INTERVIEW.find("hinnankorotuksesta").unwrap()].chars().count() as i64;
+    let c = p.add_coding(price, src, at, at + 18).unwrap();
+    let memo = p.add_memo(MemoTarget::Coding(c.id), "", "sähköpostilla, ei soitettu").unwrap();
+    let quotes = p.coded_passages(price).unwrap();
+    assert_eq!(quotes.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(), ["hinnankorotuksesta"]);
+    assert_eq!(quotes[0].source_title, p.source(src).unwrap().title);
+
+    let moved = p.recode_coding(c.id, comms).unwrap();
+    assert_eq!((moved.id, moved.start, moved.end, moved.code_id), (c.id, c.start, c.end, comms));
+    assert!(p.coded_passages(price).unwrap().is_empty());
+    assert_eq!(p.memos(MemoTarget::Coding(c.id)).unwrap()[0].id, memo);
+    assert_eq!(p.history_state().undo, Some(EditSummary { action: EditAction::Recode, count: 1 }));
+
+    p.undo().unwrap();
+    assert_eq!(p.coding(c.id).unwrap().code_id, price);
+    assert_eq!(p.memos(MemoTarget::Coding(c.id)).unwrap()[0].id, memo, "the memo survives undo");
+    p.redo().unwrap();
+    assert_eq!(p.coding(c.id).unwrap().code_id, comms);
+    assert_eq!(p.memos(MemoTarget::Coding(c.id)).unwrap().len(), 1, "and redo");
+    assert!(p.recode_coding(c.id, 9999).is_err());
+}
+
+#[test]
 fn the_reader_gets_text_segments_codings_and_attributes() {
     let (dir, mut p) = common::project();
     let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default()).unwrap().source_ids[0];

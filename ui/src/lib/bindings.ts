@@ -38,6 +38,10 @@ export const commands = {
 	addCoding: (sourceId: number, start: number, end: number, codeId: number) => typedError<Coding, UiError>(__TAURI_INVOKE("add_coding", { sourceId, start, end, codeId })),
 	/**  Removes a coding. */
 	removeCoding: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("remove_coding", { id })),
+	/**  Moves a coding to another code (one undoable step; its memos stay). */
+	recodeCoding: (id: number, codeId: number) => typedError<Coding, UiError>(__TAURI_INVOKE("recode_coding", { id, codeId })),
+	/**  The passages coded with a code, with their exact words. */
+	codedPassages: (codeId: number) => typedError<CodedPassage[], UiError>(__TAURI_INVOKE("coded_passages", { codeId })),
 	/**  "Code all hits" of a query; returns how many codings are new. */
 	codeAllHits: (query: string, codeId: number, scope: CodeScope) => typedError<number, UiError>(__TAURI_INVOKE("code_all_hits", { query, codeId, scope })),
 	/**  Codes the hits the user ticked; returns how many codings are new. */
@@ -106,6 +110,14 @@ export type CodeChange = {
 /**  What "code all hits" codes: the matched words, or the whole segment they occur in. */
 export type CodeScope = "hit" | "segment";
 
+/**  A coded passage with its words, for lists of quotes. */
+export type CodedPassage = {
+	coding: Coding,
+	source_title: string,
+	/**  The coded text exactly as stored. */
+	text: string,
+};
+
 /**  A code applied to a character range of a source. */
 export type Coding = {
 	id: number,
@@ -131,7 +143,9 @@ export type EditAction =
 /**  Codings were created (by hand, from search hits or from suggestions). */
 "add_codings" | 
 /**  Codings were removed. */
-"remove_codings";
+"remove_codings" | 
+/**  A coding was moved to another code. */
+"recode";
 
 /**  A step as the UI names it ("Undo: code 12 passages"). */
 export type EditSummary = {
@@ -384,7 +398,7 @@ export type SourceView = {
 export type UiError = {
 	/**
 	 *  `no_project`, `not_found`, `invalid`, `query`, `import`, `already_imported`,
-	 *  `not_a_project`, `schema_too_new`, `cancelled`, `io` or `internal`.
+	 *  `not_a_project`, `schema_too_new`, `model`, `cancelled`, `io` or `internal`.
 	 */
 	kind: string,
 	message: string,

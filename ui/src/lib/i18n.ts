@@ -36,6 +36,7 @@ const en = {
   "history.withKeys": "{what} ({keys})",
   "history.addCodings": { one: "code {n} passage", other: "code {n} passages" },
   "history.removeCodings": { one: "remove {n} coding", other: "remove {n} codings" },
+  "history.recode": { one: "change the code of {n} passage", other: "change the code of {n} passages" },
 
   "status.undone": "Undone: {what}",
   "status.redone": "Redone: {what}",
@@ -332,6 +333,7 @@ const fi: Record<MessageKey, Entry> = {
   "history.withKeys": "{what} ({keys})",
   "history.addCodings": { one: "{n} kohdan koodaus", other: "{n} kohdan koodaus" },
   "history.removeCodings": { one: "{n} koodauksen poisto", other: "{n} koodauksen poisto" },
+  "history.recode": { one: "{n} kohdan koodin vaihto", other: "{n} kohdan koodin vaihto" },
 
   "status.undone": "Kumottu: {what}",
   "status.redone": "Tehty uudelleen: {what}",

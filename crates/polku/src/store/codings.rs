@@ -2,12 +2,24 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::history::EditAction;
+use serde::{Deserialize, Serialize};
+
+use super::history::{EditAction, Step};
 
 use crate::model::{Coding, Id, MemoTarget, Origin};
 use crate::project::Touched;
 use crate::search::CodeScope;
 use crate::{Error, Project, Result};
+
+/// A coded passage with its words, for lists of quotes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CodedPassage {
+    pub coding: Coding,
+    pub source_title: String,
+    /// The coded text exactly as stored.
+    pub text: String,
+}
 
 /// A coding to create.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,7 +96,7 @@ impl Project {
         })?;
         let added = ids.iter().map(|&id| self.coding(id)).collect::<Result<Vec<_>>>()?;
         let n = added.len();
-        self.history.record(EditAction::AddCodings, added, Vec::new());
+        self.history.record(Step { action: EditAction::AddCodings, added, removed: Vec::new(), memos: Vec::new() });
         Ok(n)
     }
 
@@ -96,8 +108,51 @@ impl Project {
             tx.execute("DELETE FROM codings WHERE id = ?1", [id])?;
             Ok(((), Touched::sources([coding.source_id])))
         })?;
-        self.history.record(EditAction::RemoveCodings, vec![coding], memos);
+        self.history.record(Step { action: EditAction::RemoveCodings, added: Vec::new(), removed: vec![coding], memos });
         Ok(())
+    }
+
+    /// Moves a coding to another code (same range, coder and memos), as one undoable step;
+    /// returns the coding as it is now.
+    pub fn recode_coding(&mut self, id: Id, code_id: Id) -> Result<Coding> {
+        let before = self.coding(id)?;
+        if before.code_id == code_id {
+            return Ok(before);
+        }
+        // Undo and redo replace the row; its memos travel with the step.
+        let memos = self.memos(MemoTarget::Coding(id))?;
+        self.write(|tx| {
+            if tx.query_row("SELECT 1 FROM codes WHERE id = ?1", [code_id], |_| Ok(())).optional()?.is_none() {
+                return Err(Error::NotFound { what: "code", key: code_id.to_string() });
+            }
+            tx.execute("UPDATE codings SET code_id = ?1 WHERE id = ?2", params![code_id, id]).map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    Error::Invalid("this passage is already coded with that code".into())
+                }
+                e => e.into(),
+            })?;
+            Ok(((), Touched::sources([before.source_id])))
+        })?;
+        let after = self.coding(id)?;
+        // Undo deletes `added` and restores `removed`: the row keeps its id, so its memos stay.
+        self.history.record(Step { action: EditAction::Recode, added: vec![after.clone()], removed: vec![before], memos });
+        Ok(after)
+    }
+
+    /// The passages coded with `code_id` (not its sub-codes), each with its exact text and
+    /// source, in source and text order: the evidence behind a code.
+    pub fn coded_passages(&self, code_id: Id) -> Result<Vec<CodedPassage>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT k.id, s.title, substr(s.text, k.start + 1, k.end - k.start) FROM codings k JOIN sources s ON s.id = k.source_id
+             WHERE k.code_id = ?1 ORDER BY k.source_id, k.start, k.end",
+        )?;
+        let texts: Vec<(Id, String, String)> = st.query_map([code_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        let codings = self.codings_of_code(code_id)?;
+        Ok(codings
+            .into_iter()
+            .zip(texts)
+            .map(|(coding, (_, source_title, text))| CodedPassage { coding, source_title, text })
+            .collect())
     }
 
     /// One coding by id.

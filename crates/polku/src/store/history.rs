@@ -23,6 +23,8 @@ pub enum EditAction {
     AddCodings,
     /// Codings were removed.
     RemoveCodings,
+    /// A coding was moved to another code.
+    Recode,
 }
 
 /// A step as the UI names it ("Undo: code 12 passages").
@@ -42,16 +44,22 @@ pub struct HistoryState {
     pub redo: Option<EditSummary>,
 }
 
+/// One undoable edit: the codings it added and removed (with the memos of removed ones).
 #[derive(Debug, Clone)]
-struct Step {
-    action: EditAction,
-    codings: Vec<Coding>,
-    memos: Vec<Memo>,
+pub(crate) struct Step {
+    pub action: EditAction,
+    pub added: Vec<Coding>,
+    pub removed: Vec<Coding>,
+    pub memos: Vec<Memo>,
 }
 
 impl Step {
     fn summary(&self) -> EditSummary {
-        EditSummary { action: self.action, count: self.codings.len() as u32 }
+        EditSummary { action: self.action, count: self.added.len().max(self.removed.len()) as u32 }
+    }
+
+    fn touched(&self) -> Touched {
+        Touched::sources(self.added.iter().chain(&self.removed).map(|c| c.source_id))
     }
 }
 
@@ -66,12 +74,12 @@ pub struct History {
 const MAX_STEPS: usize = 200;
 
 impl History {
-    pub(crate) fn record(&mut self, action: EditAction, codings: Vec<Coding>, memos: Vec<Memo>) {
-        if codings.is_empty() {
+    pub(crate) fn record(&mut self, step: Step) {
+        if step.added.is_empty() && step.removed.is_empty() {
             return;
         }
         self.redo.clear();
-        self.undo.push(Step { action, codings, memos });
+        self.undo.push(step);
         if self.undo.len() > MAX_STEPS {
             self.undo.remove(0);
         }
@@ -87,7 +95,7 @@ impl History {
     }
 }
 
-/// Puts codings (and memos on them) back with their original ids.
+/// Puts codings back with their original ids, and those of `memos` that belong to them.
 fn restore(tx: &Transaction, codings: &[Coding], memos: &[Memo]) -> Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO codings(id, code_id, source_id, start, end, coder_id, origin, confidence, created_at)
@@ -102,6 +110,9 @@ fn restore(tx: &Transaction, codings: &[Coding], memos: &[Memo]) -> Result<()> {
     )?;
     for m in memos {
         if let MemoTarget::Coding(k) = m.target {
+            if !codings.iter().any(|c| c.id == k) {
+                continue;
+            }
             ins.execute(params![m.id, k, m.title, m.text, m.author, m.created_at, m.updated_at])?;
         }
     }
@@ -116,10 +127,6 @@ fn delete(tx: &Transaction, codings: &[Coding]) -> Result<()> {
     Ok(())
 }
 
-fn touched(codings: &[Coding]) -> Touched {
-    Touched::sources(codings.iter().map(|c| c.source_id))
-}
-
 impl Project {
     /// What undo and redo would do now.
     pub fn history_state(&self) -> HistoryState {
@@ -130,11 +137,9 @@ impl Project {
     pub fn undo(&mut self) -> Result<HistoryState> {
         let Some(step) = self.history.undo.pop() else { return Ok(self.history.state()) };
         let result = self.write(|tx| {
-            match step.action {
-                EditAction::AddCodings => delete(tx, &step.codings)?,
-                EditAction::RemoveCodings => restore(tx, &step.codings, &step.memos)?,
-            }
-            Ok(((), touched(&step.codings)))
+            delete(tx, &step.added)?;
+            restore(tx, &step.removed, &step.memos)?;
+            Ok(((), step.touched()))
         });
         match result {
             Ok(()) => self.history.redo.push(step),
@@ -150,11 +155,9 @@ impl Project {
     pub fn redo(&mut self) -> Result<HistoryState> {
         let Some(step) = self.history.redo.pop() else { return Ok(self.history.state()) };
         let result = self.write(|tx| {
-            match step.action {
-                EditAction::AddCodings => restore(tx, &step.codings, &[])?,
-                EditAction::RemoveCodings => delete(tx, &step.codings)?,
-            }
-            Ok(((), touched(&step.codings)))
+            delete(tx, &step.removed)?;
+            restore(tx, &step.added, &step.memos)?;
+            Ok(((), step.touched()))
         });
         match result {
             Ok(()) => self.history.undo.push(step),

@@ -11,7 +11,14 @@ const NO_HISTORY: HistoryState = { undo: null, redo: null };
 
 /** What an undo/redo step does, in words ("code 12 passages"). */
 export function stepLabel(step: EditSummary): string {
-  return step.action === "add_codings" ? t("history.addCodings", { n: step.count }) : t("history.removeCodings", { n: step.count });
+  switch (step.action) {
+    case "add_codings":
+      return t("history.addCodings", { n: step.count });
+    case "remove_codings":
+      return t("history.removeCodings", { n: step.count });
+    case "recode":
+      return t("history.recode", { n: step.count });
+  }
 }
 
 class ProjectStore {
