@@ -152,6 +152,16 @@ enum Command {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Themes in the embedded sentences (run `analyze` first): clusters named by their most
+    /// distinctive words, with representative quotes.
+    Themes {
+        project: PathBuf,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Fewest sentences in a theme.
+        #[arg(long, default_value_t = 8)]
+        min_size: usize,
+    },
     /// Sentences that mean something like TEXT ("find passages like this one").
     Similar {
         project: PathBuf,
@@ -474,6 +484,22 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.message(&format!("embedded {} sentences of {} segments with {name}", r.sentences, r.segments));
             out.value(&serde_json::to_value(r)?);
         }
+        Command::Themes { project, model, min_size } => {
+            let p = open(&project, &coder)?;
+            let name = model_name(&model.unwrap_or_else(polku::analysis::model::default_model_dir));
+            let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: min_size, ..Default::default() };
+            let themes = p.discover_themes(&name, &opts)?;
+            if themes.is_empty() {
+                out.message("no themes: run `polku analyze` first, or lower --min-size");
+            }
+            for (i, t) in themes.iter().enumerate() {
+                out.message(&format!("{:>3}. {} ({} sentences)", i + 1, t.theme.name, t.theme.members.len()));
+                for q in t.quotes.iter().take(3) {
+                    out.message(&format!("       “{q}”"));
+                }
+            }
+            out.value(&serde_json::to_value(&themes)?);
+        }
         Command::Similar { project, text, model, limit } => {
             let p = open(&project, &coder)?;
             let (embedder, name) = load_model(model)?;
@@ -577,6 +603,11 @@ fn load_model(dir: Option<PathBuf>) -> Result<(polku::analysis::embed::CandleEmb
     let dir = dir.unwrap_or_else(polku::analysis::model::default_model_dir);
     let embedder = polku::analysis::embed::CandleEmbedder::load(&dir)
         .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")?;
-    let name = dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned());
+    let name = model_name(&dir);
     Ok((embedder, name))
+}
+
+/// The key a model's stored vectors are kept under: its folder name.
+fn model_name(dir: &Path) -> String {
+    dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned())
 }

@@ -86,3 +86,68 @@ fn sentences_are_embedded_once_and_found_by_meaning() {
     assert!(matches!(p.embed_sentences(&e, "minilm", &mut |_, _| false), Err(polku::Error::Cancelled)));
     assert_eq!(p.embed_sentences(&e, "minilm", &mut |_, _| true).unwrap().segments, 1);
 }
+
+#[test]
+fn themes_of_real_feedback_group_by_topic_and_are_named_by_it() {
+    let e = embedder();
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = polku::Project::create(dir.path().join("p.polku"), "themes").unwrap();
+    let topics: [(&str, [&str; 10]); 3] = [
+        ("photo", [
+            "The app loses photos when technicians are offline.",
+            "Photos taken on site never upload to the work order.",
+            "Half of our photos disappeared after the sync.",
+            "Photo upload fails on the mobile app every day.",
+            "Technicians have to take the photos twice because uploads fail.",
+            "Pictures from the boiler room did not upload.",
+            "The photo attachments vanish from the job.",
+            "Uploading photos in the app keeps failing.",
+            "Our photos are missing from finished work orders.",
+            "The new app version drops photos without warning.",
+        ]),
+        ("invoice", [
+            "Invoice rows go wrong when we export to the ERP.",
+            "The invoices had duplicated rows again this month.",
+            "Our invoice totals do not match the work orders.",
+            "Invoicing to Procountor creates wrong rows.",
+            "We had to correct every invoice by hand.",
+            "The invoice export misses the travel costs.",
+            "Invoice lines show the wrong VAT.",
+            "Customers complained about wrong invoices.",
+            "The invoice integration doubled some rows.",
+            "Fixing invoices takes our office two days a month.",
+        ]),
+        ("price", [
+            "The price increase came without any warning.",
+            "Twelve percent more per technician is too expensive.",
+            "The new price is too high for a small company.",
+            "They raised the price in the middle of our contract.",
+            "The price went up and nothing got better.",
+            "We are looking at cheaper alternatives after the price increase.",
+            "The price per technician is now too high.",
+            "A price increase announced by a short email is not acceptable.",
+            "Paying more for the same product feels wrong.",
+            "The price level is hard to justify to our board.",
+        ]),
+    ];
+    let mut lines = String::new();
+    for (_, texts) in &topics {
+        for t in texts {
+            lines.push_str(&format!("{{\"text\": {t:?}}}\n"));
+        }
+    }
+    let file = dir.path().join("feedback.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    p.import_file(&file, &Default::default(), &mut |_, _| true).unwrap();
+    p.embed_sentences(&e, "minilm", &mut |_, _| true).unwrap();
+    let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: 5, min_samples: 3, ..Default::default() };
+    let themes = p.discover_themes("minilm", &opts).unwrap();
+    assert!(themes.len() >= 2, "{themes:#?}");
+    for t in &themes {
+        // Each theme is about one topic, and its name says which.
+        let topic = topics.iter().find(|(word, _)| t.theme.name.contains(word)).map(|(w, _)| *w);
+        let topic = topic.unwrap_or_else(|| panic!("theme named {:?} names no topic", t.theme.name));
+        let on_topic = t.quotes.iter().filter(|q| topics.iter().find(|(w, _)| *w == topic).unwrap().1.contains(&q.as_str())).count();
+        assert_eq!(on_topic, t.quotes.len(), "quotes of {:?}: {:?}", t.theme.name, t.quotes);
+    }
+}

@@ -3,6 +3,8 @@
 //! code path here opens a network connection.
 
 pub mod embed;
+mod hdbscan;
 pub mod model;
 pub mod sentences;
+pub mod themes;
 pub mod vectors;

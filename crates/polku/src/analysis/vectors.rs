@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::embed::{cosine, Embedder};
 use super::sentences;
+use super::themes::{self, Theme, ThemeInput, ThemeOptions};
 use crate::model::Id;
 use crate::project::Touched;
 use crate::{Error, Project, Result};
@@ -141,6 +142,38 @@ impl Project {
                 })?)
             })
             .collect()
+    }
+}
+
+/// A discovered theme with the words of its representative sentences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ThemeWithQuotes {
+    pub theme: Theme,
+    /// The representative sentences' text, best first.
+    pub quotes: Vec<String>,
+}
+
+impl Project {
+    /// Themes in the stored sentences of `model` (see [`themes::discover`]), largest first.
+    pub fn discover_themes(&self, model: &str, opts: &ThemeOptions) -> Result<Vec<ThemeWithQuotes>> {
+        let mut st = self.conn().prepare(
+            "SELECT x.id, substr(s.text, x.start + 1, x.end - x.start), s.language, x.embedding
+             FROM sentences x JOIN sources s ON s.id = x.source_id WHERE x.model = ?1 ORDER BY x.id",
+        )?;
+        let rows: Vec<(Id, String, String, Vec<f32>)> = st
+            .query_map([model], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, dequantize(&r.get::<_, Vec<u8>>(3)?))))?
+            .collect::<Result<_, _>>()?;
+        let inputs: Vec<ThemeInput> =
+            rows.iter().map(|(id, text, lang, v)| ThemeInput { id: *id, text, lang, vector: v }).collect();
+        let text_of: std::collections::HashMap<Id, &str> = rows.iter().map(|(id, t, ..)| (*id, t.as_str())).collect();
+        Ok(themes::discover(&inputs, opts)
+            .into_iter()
+            .map(|theme| {
+                let quotes = theme.representatives.iter().filter_map(|id| text_of.get(id).map(|t| t.to_string())).collect();
+                ThemeWithQuotes { theme, quotes }
+            })
+            .collect())
     }
 }
 
