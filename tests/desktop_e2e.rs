@@ -430,9 +430,18 @@ impl Ui {
         self.click_css(&by_testid(testid)).await
     }
 
+    /// Clicks the element; a click refused because the UI just re-rendered it (stale or not
+    /// yet interactable) did not happen, so it is tried again on the element found anew.
     async fn click_css(&self, css: &str) -> Step<()> {
-        let el = self.wait_for_css(css, WAIT).await?;
-        el.click().await.context(format!("clicking {css}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let el = self.wait_for_css(css, WAIT).await?;
+            match el.click().await.context(format!("clicking {css}")) {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() > deadline => return Err(e),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     async fn text(&self, testid: &str) -> Step<String> {
@@ -524,14 +533,23 @@ impl Ui {
     }
 
     /// Picks `value` in the `<select>` with this `testid`, as a user would, and checks it took.
+    /// Chooses `value` in a `<select>`. When the UI re-rendered the element just before (a
+    /// stale reference), the choice did not happen and is made again on the element found anew;
+    /// a select that closes itself on change (a popover) may be gone once the choice is made.
     async fn select(&self, testid: &str, value: &str) -> Step<()> {
-        let el = self.wait_for(testid, WAIT).await?;
-        el.select_by_value(value).await.context(format!("choosing {value:?} in {testid}"))?;
-        let now = el.prop("value").await.context(testid)?;
-        if now.as_deref() != Some(value) {
-            return Err(format!("{testid} should have {value:?} selected, has {now:?}"));
+        let deadline = Instant::now() + WAIT;
+        let el = loop {
+            let el = self.wait_for(testid, WAIT).await?;
+            match el.select_by_value(value).await.context(format!("choosing {value:?} in {testid}")) {
+                Ok(()) => break el,
+                Err(e) if Instant::now() > deadline => return Err(e),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        match el.prop("value").await {
+            Ok(now) if now.as_deref() != Some(value) => Err(format!("{testid} should have {value:?} selected, has {now:?}")),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     async fn type_into(&self, testid: &str, text: &str) -> Step<()> {
