@@ -11,6 +11,22 @@ use crate::project::Touched;
 use crate::search::CodeScope;
 use crate::{Error, Project, Result};
 
+const CODING_COLUMNS: &str = "k.id, k.code_id, k.source_id, k.start, k.end, u.name, k.origin, k.confidence, k.created_at";
+
+fn coding_row(r: &rusqlite::Row) -> rusqlite::Result<Coding> {
+    Ok(Coding {
+        id: r.get(0)?,
+        code_id: r.get(1)?,
+        source_id: r.get(2)?,
+        start: r.get(3)?,
+        end: r.get(4)?,
+        coder: r.get(5)?,
+        origin: Origin::from_db(&r.get::<_, String>(6)?),
+        confidence: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
 /// A coded passage with its words, for lists of quotes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -142,17 +158,15 @@ impl Project {
     /// The passages coded with `code_id` (not its sub-codes), each with its exact text and
     /// source, in source and text order: the evidence behind a code.
     pub fn coded_passages(&self, code_id: Id) -> Result<Vec<CodedPassage>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT k.id, s.title, substr(s.text, k.start + 1, k.end - k.start) FROM codings k JOIN sources s ON s.id = k.source_id
-             WHERE k.code_id = ?1 ORDER BY k.source_id, k.start, k.end",
-        )?;
-        let texts: Vec<(Id, String, String)> = st.query_map([code_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-        let codings = self.codings_of_code(code_id)?;
-        Ok(codings
-            .into_iter()
-            .zip(texts)
-            .map(|(coding, (_, source_title, text))| CodedPassage { coding, source_title, text })
-            .collect())
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {CODING_COLUMNS}, s.title, substr(s.text, k.start + 1, k.end - k.start)
+             FROM codings k JOIN coders u ON u.id = k.coder_id JOIN sources s ON s.id = k.source_id
+             WHERE k.code_id = ?1 ORDER BY k.source_id, k.start, k.end"
+        ))?;
+        let rows = st.query_map([code_id], |r| {
+            Ok(CodedPassage { coding: coding_row(r)?, source_title: r.get(9)?, text: r.get(10)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// One coding by id.
@@ -174,22 +188,10 @@ impl Project {
 
     fn query_codings(&self, cond: &str, arg: Id) -> Result<Vec<Coding>> {
         let mut st = self.conn().prepare_cached(&format!(
-            "SELECT k.id, k.code_id, k.source_id, k.start, k.end, u.name, k.origin, k.confidence, k.created_at
-             FROM codings k JOIN coders u ON u.id = k.coder_id WHERE {cond} ORDER BY k.source_id, k.start, k.end"
+            "SELECT {CODING_COLUMNS} FROM codings k JOIN coders u ON u.id = k.coder_id
+             WHERE {cond} ORDER BY k.source_id, k.start, k.end"
         ))?;
-        let rows = st.query_map([arg], |r| {
-            Ok(Coding {
-                id: r.get(0)?,
-                code_id: r.get(1)?,
-                source_id: r.get(2)?,
-                start: r.get(3)?,
-                end: r.get(4)?,
-                coder: r.get(5)?,
-                origin: Origin::from_db(&r.get::<_, String>(6)?),
-                confidence: r.get(7)?,
-                created_at: r.get(8)?,
-            })
-        })?;
+        let rows = st.query_map([arg], coding_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
