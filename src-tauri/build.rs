@@ -38,6 +38,18 @@ fn main() {
         "import_files",
         "cancel_import",
         "pick_files",
+        "analysis_overview",
+        "analyze",
+        "cancel_analysis",
+        "themes",
+        "rename_theme",
+        "discard_theme",
+        "restore_theme",
+        "split_theme",
+        "merge_themes",
+        "promote_theme",
+        "code_suggestions",
+        "accept_suggestion",
     ])))
     .expect("failed to run tauri-build");
 }

@@ -120,8 +120,12 @@ fn analyze_embeds_once_and_similar_finds_by_meaning() {
     );
     ok(&["import", &proj, &feedback]);
     let first = json(&["analyze", &proj]);
-    assert_eq!((first["segments"].as_u64(), first["sentences"].as_u64()), (Some(3), Some(3)));
-    assert_eq!(json(&["analyze", &proj])["segments"], 0, "a second run has nothing left to do");
+    let embedded = &first["embedded"];
+    assert_eq!((embedded["segments"].as_u64(), embedded["sentences"].as_u64()), (Some(3), Some(3)));
+    let s = &first["sentiment"];
+    assert_eq!(s["positive"].as_u64().unwrap() + s["neutral"].as_u64().unwrap() + s["negative"].as_u64().unwrap(), 3);
+    assert!(s["negative"].as_u64().unwrap() >= 1, "losing photos is bad news: {s}");
+    assert_eq!(json(&["analyze", &proj])["embedded"]["segments"], 0, "a second run has nothing left to do");
     let hits = json(&["similar", &proj, "pictures disappear from the mobile application", "--limit", "2"]);
     assert_eq!(hits[0]["text"], "Our technicians lose photos when the app syncs offline.");
     // A folder that is not a model is refused by name, with a non-zero exit.

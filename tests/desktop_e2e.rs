@@ -159,8 +159,103 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         frames[frames.len() * 95 / 100]
     );
     ui.screenshot("long-interview-scrolled").await?;
+
+    step("analysis: analyse the demo in the background");
+    ui.click("nav-analysis").await?;
+    ui.click("analysis-run").await?;
+    let analysis_started = Instant::now();
+    // The progress panel with a stage and its counts (the model loads first).
+    match ui
+        .wait_js_for(
+            "the analysis shows a stage with counts",
+            r#"const s = document.querySelector('[data-testid="analysis-stage"]');
+               return !!s && s.innerText.includes('/');"#,
+            Duration::from_secs(120),
+        )
+        .await
+    {
+        Ok(()) => {
+            println!("    progress: {:?}", ui.text_if_present("analysis-stage").await?);
+            ui.screenshot("analysis-running").await?;
+        }
+        Err(e) => println!("    (no progress caught: {e})"),
+    }
+    ui.wait_js_for(
+        "the analysis has ended",
+        r#"return !document.querySelector('[data-testid="analysis-progress"]')
+                  && !!document.querySelector('[data-testid="analysis-run"]');"#,
+        ANALYSIS_WAIT,
+    )
+    .await?;
+    println!("    MEASURED analysis of the demo (with the long interview) took {:.1?}", analysis_started.elapsed());
+    if let Some(error) = ui.text_if_present("analysis-error").await? {
+        return Err(format!("the analysis failed: {error}"));
+    }
+    ui.wait_for("analysis-done", WAIT).await?;
+    let summary = ui.text("sentiment-summary").await?;
+    println!("    sentiment: {summary:?}");
+    check(first_number(&summary).is_some_and(|n| n > 0), format!("the sentiment summary should count sentences: {summary:?}"))?;
+
+    step("analysis: themes are listed with names and quotes");
+    let n = ui.wait_count("theme", 3).await?;
+    let themes = ui
+        .client
+        .execute(
+            r#"return [...document.querySelectorAll('[data-testid="theme"]')].map(t => ({
+                   name: t.querySelector('[data-testid="theme-name"]').innerText.trim(),
+                   count: Number(t.dataset.sentenceCount),
+                   quotes: [...t.querySelectorAll('[data-testid="theme-quote"]')].map(q => q.innerText.trim())
+                           .filter(q => q.length > 2).length }));"#,
+            vec![],
+        )
+        .await
+        .context("reading the themes")?;
+    let themes = themes.as_array().cloned().unwrap_or_default();
+    for t in themes.iter().take(5) {
+        println!("    theme {} ({} sentences, {} quotes)", t["name"], t["count"], t["quotes"]);
+    }
+    check(themes.len() >= 3, format!("at least 3 themes, {n} listed"))?;
+    for t in &themes {
+        check(t["name"].as_str().is_some_and(|s| !s.is_empty()), format!("every theme has a name: {t}"))?;
+        check(t["quotes"].as_u64().unwrap_or(0) >= 1, format!("every theme has quotes: {t}"))?;
+        check(t["count"].as_u64().unwrap_or(0) >= 2, format!("every theme has sentences: {t}"))?;
+    }
+    ui.screenshot("themes").await?;
+
+    step("analysis: promote the invoice-rows theme to a new code; the codebook counts its sentences");
+    // A theme a CX owner would act on: the demo's recurring invoice-row complaints.
+    let target = themes
+        .iter()
+        .position(|t| t["name"].as_str().is_some_and(|n| n.contains("invoice")))
+        .ok_or_else(|| format!("a theme about invoices among {:?}", themes.iter().map(|t| &t["name"]).collect::<Vec<_>>()))?;
+    let first = themes[target]["count"].as_u64().unwrap_or(0);
+    ui.client
+        .execute(
+            r#"document.querySelectorAll('[data-testid="theme"]')[arguments[0]].querySelector('[data-testid="theme-promote"]').click();"#,
+            vec![json!(target)],
+        )
+        .await
+        .context("opening the promotion dialog")?;
+    let name_input = ui.wait_for("promote-name", WAIT).await?;
+    name_input.clear().await.context("clearing the code name")?;
+    ui.type_into("promote-name", "E2E teema").await?;
+    ui.click("promote-confirm").await?;
+    ui.wait_text("status", |t| t.contains("E2E teema"), "a message naming E2E teema").await?;
+    ui.wait_js(
+        "the promoted theme shows its code",
+        r#"return [...document.querySelectorAll('[data-testid="theme"] [data-testid="theme-code"]')]
+                  .some(t => t.innerText.includes('E2E teema'));"#,
+    )
+    .await?;
+    ui.click("nav-codebook").await?;
+    ui.wait_code_count("E2E teema", |n| n == Some(first), &first.to_string()).await?;
+    ui.screenshot("promoted-theme-codebook").await?;
     Ok(())
 }
+
+/// How long the whole analysis of the demo may take (some 4,000 segments with the long
+/// interview; the core is optimised even in the debug profile, see the root Cargo.toml).
+const ANALYSIS_WAIT: Duration = Duration::from_secs(15 * 60);
 
 /// The long interview added to the demo project for the reader measurement.
 const LONG_TITLE: &str = "pitka-haastattelu-60000-sanaa";
@@ -519,16 +614,23 @@ impl Ui {
 
     /// Waits until the JavaScript function body `js` returns a truthy value.
     async fn wait_js(&self, what: &str, js: &str) -> Step<()> {
-        let deadline = Instant::now() + WAIT;
+        self.wait_js_for(what, js, WAIT).await
+    }
+
+    /// [`Ui::wait_js`] with its own time limit.
+    async fn wait_js_for(&self, what: &str, js: &str, timeout: Duration) -> Step<()> {
+        let deadline = Instant::now() + timeout;
+        // Long waits poll less often: each poll runs script in the page, on the same two cores.
+        let every = if timeout > WAIT { Duration::from_secs(2) } else { Duration::from_millis(100) };
         loop {
             let v = self.client.execute(js, vec![]).await.context(what)?;
             if !matches!(v, Value::Null | Value::Bool(false)) {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!("timed out waiting until {what}"));
+                return Err(format!("timed out waiting until {what} ({timeout:?})"));
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(every).await;
         }
     }
 

@@ -2,14 +2,18 @@
 //! function; the TypeScript side (`ui/src/lib/bindings.ts`) is generated from these
 //! signatures by tauri-specta, so a changed command breaks the UI build, not the user.
 
-use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Manager, State};
 
+use polku::analysis::pipeline::{AnalysisReport, AnalysisStatus, Stage};
+use polku::analysis::sentiment_store::SentimentCounts;
+use polku::analysis::suggest::{Suggestion, SuggestionReport};
+use polku::analysis::theme_store::{PromoteTo, Promotion, StoredTheme};
 use polku::import::{ImportOptions, ImportReport};
 use polku::model::{Code, Coding, Id, Memo, MemoTarget, Phase, Source};
 use polku::recent::RecentProject;
@@ -27,7 +31,8 @@ use crate::AppState;
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct UiError {
     /// `no_project`, `not_found`, `invalid`, `query`, `import`, `already_imported`,
-    /// `not_a_project`, `schema_too_new`, `model`, `cancelled`, `io` or `internal`.
+    /// `not_a_project`, `schema_too_new`, `model`, `model_missing` (no usable model folder),
+    /// `busy` (an analysis is running), `cancelled`, `io` or `internal`.
     pub kind: String,
     pub message: String,
 }
@@ -484,6 +489,204 @@ pub async fn pick_files(app: tauri::AppHandle) -> Res<Vec<String>> {
     Ok(files.into_iter().filter_map(|f| f.into_path().ok()).map(|p| p.display().to_string()).collect())
 }
 
+/// Progress of an analysis, streamed while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct AnalysisProgress {
+    pub stage: Stage,
+    /// Work done in this stage so far, of `total` (segments, sentences, or 0/1 for one step).
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What the analysis page shows before (or instead of) a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct AnalysisOverview {
+    /// The key the model's results are stored under (its folder name).
+    pub model: String,
+    /// The model folder analysis loads from.
+    pub model_dir: String,
+    /// Why the model folder cannot be used (`None` when it can).
+    pub model_problem: Option<String>,
+    /// Whether an analysis is running now (then `status` and `sentiment` are not read).
+    pub running: bool,
+    pub status: Option<AnalysisStatus>,
+    pub sentiment: Option<SentimentCounts>,
+}
+
+/// The default model's folder (`scripts/fetch-model.sh` fills it).
+fn model_dir() -> PathBuf {
+    polku::analysis::model::default_model_dir()
+}
+
+/// The key a model's results are stored under: its folder name (as the CLI keeps them).
+fn model_key(dir: &Path) -> String {
+    dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn busy() -> UiError {
+    UiError { kind: "busy".into(), message: "an analysis is running; it holds the project until it ends or is stopped".into() }
+}
+
+fn model_missing(dir: &Path, e: polku::Error) -> UiError {
+    UiError {
+        kind: "model_missing".into(),
+        message: format!("no usable model in {}: {e}; fetch it with scripts/fetch-model.sh", dir.display()),
+    }
+}
+
+/// Clears a flag when dropped, also when the code holding it panics.
+struct ClearOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for ClearOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// How far analysis has got, the sentiment counts, and whether the model is there.
+#[tauri::command]
+#[specta::specta]
+pub async fn analysis_overview(state: State<'_, AppState>) -> Res<AnalysisOverview> {
+    let dir = model_dir();
+    let model = model_key(&dir);
+    let model_problem = polku::analysis::model::inspect(&dir).err().map(|e| e.to_string());
+    let mut o = AnalysisOverview {
+        model_dir: dir.display().to_string(),
+        model,
+        model_problem,
+        running: state.analysis_running.load(Ordering::SeqCst),
+        status: None,
+        sentiment: None,
+    };
+    if !o.running {
+        let (status, sentiment) = state.with(|p| Ok((p.analysis_status(&o.model)?, p.sentiment_counts(&o.model)?)))?;
+        o.status = Some(status);
+        o.sentiment = Some(sentiment);
+    }
+    Ok(o)
+}
+
+/// Runs the whole analysis (embed → sentiment → themes → phases → suggestions) on a worker
+/// thread, loading the model on first use. Progress streams on `on_progress`;
+/// `cancel_analysis` stops after the current batch (error `cancelled`; finished batches stay,
+/// so running again continues). The project is held for the run: other commands wait.
+#[tauri::command]
+#[specta::specta]
+pub async fn analyze(app: tauri::AppHandle, on_progress: Channel<AnalysisProgress>) -> Res<AnalysisReport> {
+    let state = app.state::<AppState>();
+    if state.analysis_running.swap(true, Ordering::SeqCst) {
+        return Err(busy());
+    }
+    state.cancel_analysis.store(false, Ordering::SeqCst);
+    let worker = app.clone();
+    // A blocking thread, not an async worker: the run takes minutes and must not starve the
+    // runtime that serves the other commands.
+    let run = tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<AppState>();
+        let _running = ClearOnDrop(&state.analysis_running);
+        let dir = model_dir();
+        let mut loaded = state.embedder.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if loaded.as_ref().is_none_or(|m| m.dir != dir) {
+            polku::analysis::model::inspect(&dir).map_err(|e| model_missing(&dir, e))?;
+            let embedder = polku::analysis::embed::load_default(&dir)?;
+            *loaded = Some(crate::LoadedModel { embedder, name: model_key(&dir), dir });
+        }
+        let m = loaded.as_ref().expect("loaded above");
+        let cancel = &state.cancel_analysis;
+        state.with(|p| {
+            p.analyze(&*m.embedder, &m.name, &m.dir, &mut |stage, done, total| {
+                let _ = on_progress.send(AnalysisProgress { stage, done, total });
+                !cancel.load(Ordering::SeqCst)
+            })
+        })
+    });
+    run.await.map_err(|e| UiError { kind: "internal".into(), message: format!("the analysis stopped unexpectedly: {e}") })?
+}
+
+/// Asks a running analysis to stop after its current batch. Not async: it runs even while
+/// every async worker waits for the project.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_analysis(state: State<'_, AppState>) -> Res<()> {
+    state.cancel_analysis.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+impl AppState {
+    /// Like [`AppState::with`], but refuses (instead of waiting) while an analysis runs.
+    fn with_model<T>(&self, f: impl FnOnce(&mut Project, &str) -> polku::Result<T>) -> Res<T> {
+        if self.analysis_running.load(Ordering::SeqCst) {
+            return Err(busy());
+        }
+        let model = model_key(&model_dir());
+        self.with(|p| f(p, &model))
+    }
+}
+
+/// The stored themes: active ones first (largest first), then discarded.
+#[tauri::command]
+#[specta::specta]
+pub async fn themes(state: State<'_, AppState>) -> Res<Vec<StoredTheme>> {
+    state.with_model(|p, model| p.themes(model))
+}
+
+/// Renames a theme (it then survives re-analysis).
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_theme(state: State<'_, AppState>, id: Id, name: String) -> Res<()> {
+    state.with_model(|p, _| p.rename_theme(id, &name))
+}
+
+/// Sets a theme aside (it stays listed as discarded).
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_theme(state: State<'_, AppState>, id: Id) -> Res<()> {
+    state.with_model(|p, _| p.discard_theme(id))
+}
+
+/// Brings a discarded theme back.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_theme(state: State<'_, AppState>, id: Id) -> Res<()> {
+    state.with_model(|p, _| p.restore_theme(id))
+}
+
+/// Splits a theme into the sub-themes its sentences form; returns their ids.
+#[tauri::command]
+#[specta::specta]
+pub async fn split_theme(state: State<'_, AppState>, id: Id) -> Res<Vec<Id>> {
+    state.with_model(|p, _| p.split_theme(id))
+}
+
+/// Merges the themes `from` into `into`.
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_themes(state: State<'_, AppState>, into: Id, from: Vec<Id>) -> Res<()> {
+    state.with_model(|p, _| p.merge_themes(into, &from))
+}
+
+/// Codes every sentence of a theme with an existing or a new code (one undoable step).
+#[tauri::command]
+#[specta::specta]
+pub async fn promote_theme(state: State<'_, AppState>, id: Id, to: PromoteTo) -> Res<Promotion> {
+    state.with_model(|p, _| p.promote_theme(id, &to))
+}
+
+/// Suggested passages for one code (or, with `None`, the best over all codes), best first,
+/// and which codes have enough examples to learn from.
+#[tauri::command]
+#[specta::specta]
+pub async fn code_suggestions(state: State<'_, AppState>, code_id: Option<Id>, limit: u32) -> Res<SuggestionReport> {
+    state.with_model(|p, model| p.suggest_codings(model, code_id, limit as usize))
+}
+
+/// Accepts a suggestion: it becomes a coding (origin `model`, with its confidence).
+#[tauri::command]
+#[specta::specta]
+pub async fn accept_suggestion(state: State<'_, AppState>, suggestion: Suggestion) -> Res<usize> {
+    state.with_model(|p, _| p.accept_suggestion(&suggestion))
+}
+
 /// The builder that registers every command and generates their TypeScript bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
@@ -527,6 +730,18 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             import_files,
             cancel_import,
             pick_files,
+            analysis_overview,
+            analyze,
+            cancel_analysis,
+            themes,
+            rename_theme,
+            discard_theme,
+            restore_theme,
+            split_theme,
+            merge_themes,
+            promote_theme,
+            code_suggestions,
+            accept_suggestion,
         ])
 }
 

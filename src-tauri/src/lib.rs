@@ -10,15 +10,43 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
+use polku::analysis::embed::Embedder;
 use polku::Project;
 
-/// What the commands share: the open project (none on the start screen), the flag that
-/// cancels a running import, and where the demo project and the recent list live.
+/// What the commands share: the open project (none on the start screen), the flags that
+/// cancel a running import or analysis, the embedding model once loaded, and where the demo
+/// project and the recent list live.
 pub struct AppState {
     pub project: Mutex<Option<Project>>,
     pub cancel_import: AtomicBool,
+    pub cancel_analysis: AtomicBool,
+    /// Set while an analysis runs (it holds the project for its whole run).
+    pub analysis_running: AtomicBool,
+    /// The embedding model, loaded on the first analysis and kept for the next ones.
+    pub embedder: Mutex<Option<LoadedModel>>,
     pub demo_path: PathBuf,
     pub recent_file: PathBuf,
+}
+
+/// A loaded embedding model: the runtime, the key its vectors are stored under, its folder.
+pub struct LoadedModel {
+    pub embedder: Box<dyn Embedder + Sync>,
+    pub name: String,
+    pub dir: PathBuf,
+}
+
+impl AppState {
+    pub fn new(project: Option<Project>, demo_path: PathBuf, recent_file: PathBuf) -> AppState {
+        AppState {
+            project: Mutex::new(project),
+            cancel_import: AtomicBool::new(false),
+            cancel_analysis: AtomicBool::new(false),
+            analysis_running: AtomicBool::new(false),
+            embedder: Mutex::new(None),
+            demo_path,
+            recent_file,
+        }
+    }
 }
 
 /// What to open at start, from the command line (`--demo` or a path) or `$POLKU_PROJECT`.
@@ -90,7 +118,7 @@ pub fn run() -> ExitCode {
     if let Some(p) = &project {
         let _ = polku::recent::remember(&recent_file, p.path(), &p.name().unwrap_or_default());
     }
-    let state = AppState { project: Mutex::new(project), cancel_import: AtomicBool::new(false), demo_path, recent_file };
+    let state = AppState::new(project, demo_path, recent_file);
     let builder = commands::specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

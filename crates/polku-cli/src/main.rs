@@ -9,9 +9,11 @@ mod output;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use polku::analysis::sentiment::Rated;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use polku::analysis::theme_store::{PromoteTo, StoredTheme, ThemeStatus};
 use polku::import::{ColumnMapping, ImportOptions};
 use polku::model::{Scale, SourceKind};
 use polku::search::CodeScope;
@@ -152,8 +154,7 @@ enum Command {
         #[arg(long)]
         model: Option<PathBuf>,
     },
-    /// Themes in the embedded sentences (run `analyze` first): clusters named by their most
-    /// distinctive words, with representative quotes.
+    /// Stored themes (`analyze` finds them) with ids, size, sentiment and quotes.
     Themes {
         project: PathBuf,
         #[arg(long)]
@@ -161,6 +162,54 @@ enum Command {
         /// Fewest sentences in a theme.
         #[arg(long, default_value_t = 8)]
         min_size: usize,
+        /// Find the themes again (after changing --min-size): uncurated stored themes are
+        /// replaced, curated ones stay.
+        #[arg(long)]
+        rediscover: bool,
+    },
+    /// Curate stored themes (see `themes`): rename, merge, split, discard, restore, or
+    /// promote one to a code.
+    Theme {
+        project: PathBuf,
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+    /// Passages a code probably applies to, learned from your codings (run `analyze` first;
+    /// a code needs at least 5 coded sentences).
+    Suggest {
+        project: PathBuf,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Only this code (name or Parent/Child path); default: every code with enough examples.
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Code the listed suggestions with at least this confidence (0–1), as one undoable step.
+        #[arg(long)]
+        accept_above: Option<f64>,
+    },
+    /// Propose a journey phase for sources without one, from the phases set by hand or by the
+    /// data and the phases' descriptions; a phase set by a person or the data is never changed.
+    ClassifyPhases {
+        project: PathBuf,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Least confidence (0–1) for assigning a phase; less probable sources stay empty.
+        #[arg(long, default_value_t = 0.5)]
+        min_confidence: f32,
+    },
+    /// Train the sentiment head for a model from people's ratings (VADER's ground truth,
+    /// fetched by scripts/fetch-sentiment-data.sh); the default model ships with a head.
+    TrainSentiment {
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Folder of *_GroundTruth.txt files.
+        #[arg(long, default_value = "assets/data/vader")]
+        data: PathBuf,
+        /// Where to write the head (default: polku-sentiment.json in the model folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Sentences that mean something like TEXT ("find passages like this one").
     Similar {
@@ -194,6 +243,34 @@ enum CodesAction {
         code: String,
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Rename a theme (a curated theme survives `themes --rediscover`).
+    Rename { id: i64, name: String },
+    /// Merge the other themes into the first one.
+    Merge {
+        into: i64,
+        #[arg(required = true)]
+        from: Vec<i64>,
+    },
+    /// Split a theme into the sub-themes its sentences form.
+    Split { id: i64 },
+    /// Set a theme aside (it stays listed as discarded).
+    Discard { id: i64 },
+    /// Bring a discarded theme back.
+    Restore { id: i64 },
+    /// Code every sentence of the theme with a code (origin model; one undoable step).
+    Promote {
+        id: i64,
+        /// Code name or Parent/Child path; a top-level code is created when none exists.
+        #[arg(long, required_unless_present = "code_id", conflicts_with = "code_id")]
+        code: Option<String>,
+        /// An existing code's id.
+        #[arg(long)]
+        code_id: Option<i64>,
     },
 }
 
@@ -268,6 +345,13 @@ struct ImportArgs {
 }
 
 fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of our output goes away
+    // (`polku themes x.polku | head`) instead of panicking on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let out = Out::new(cli.json);
     match run(cli, &out) {
@@ -473,37 +557,187 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Analyze { project, model } => {
             let mut p = open(&project, &coder)?;
-            let (embedder, name) = load_model(model)?;
+            let dir = model.unwrap_or_else(polku::analysis::model::default_model_dir);
+            let (embedder, name) = load_model(Some(dir.clone()))?;
             let pb = bar(0, "embedding", out.json);
-            let r = p.embed_sentences(&embedder, &name, &mut |done, total| {
+            let r = p.analyze(embedder.as_ref(), &name, &dir, &mut |stage, done, total| {
+                pb.set_message(format!("{stage:?}").to_lowercase());
                 pb.set_length(total as u64);
                 pb.set_position(done as u64);
                 true
             })?;
             pb.finish_and_clear();
-            out.message(&format!("embedded {} sentences of {} segments with {name}", r.sentences, r.segments));
-            out.value(&serde_json::to_value(r)?);
+            out.message(&format!("embedded {} new sentences of {} segments with {name}", r.embedded.sentences, r.embedded.segments));
+            let s = r.sentiment;
+            let how = if r.sentiment_head { "model head + lexicon" } else { "lexicon only: no head for this model (see `polku train-sentiment`)" };
+            out.message(&format!("sentiment ({how}): {} positive, {} neutral, {} negative sentences", s.positive, s.neutral, s.negative));
+            out.message(&format!(
+                "themes: {} discovered, {} curated kept (`polku themes {}` lists them)",
+                r.themes.saved,
+                r.themes.kept,
+                project.display()
+            ));
+            out.message(&format!(
+                "phases: {} sources placed by the model, {} left open (not confident), from {} examples",
+                r.phases.classified, r.phases.unclassified, r.phases.examples
+            ));
+            out.message(&format!(
+                "code suggestions: {} passages for {} codes ({} codes need more examples; `polku suggest`)",
+                r.suggestions, r.codes_learned, r.codes_with_too_few_examples
+            ));
+            out.value(&serde_json::to_value(&r)?);
         }
-        Command::Themes { project, model, min_size } => {
-            let p = open(&project, &coder)?;
+        Command::TrainSentiment { model, data, out: file } => {
+            let dir = model.unwrap_or_else(polku::analysis::model::default_model_dir);
+            let (embedder, name) = load_model(Some(dir.clone()))?;
+            let rated = polku::analysis::sentiment::read_vader_ground_truth(&data)?;
+            let items: Vec<Rated> = rated.iter().map(|(t, r)| Rated { text: t, rating: *r }).collect();
+            let pb = bar(0, "embedding", out.json);
+            let head = polku::analysis::sentiment::train_head(
+                embedder.as_ref(),
+                &name,
+                &items,
+                "VADER ground truth (Hutto & Gilbert 2014), sentences rated -4..4, |rating| >= 0.5",
+                &mut |done, total| {
+                    pb.set_length(total as u64);
+                    pb.set_position(done as u64);
+                    true
+                },
+            )?;
+            pb.finish_and_clear();
+            let file = file.unwrap_or_else(|| dir.join(polku::analysis::sentiment::HEAD_FILE));
+            std::fs::write(&file, serde_json::to_string(&head)? + "\n").with_context(|| format!("writing {}", file.display()))?;
+            out.message(&format!(
+                "head for {name}: held-out accuracy {:.1}% (lexicon weight {:.2}) → {}",
+                head.dev_accuracy * 100.0,
+                head.lexicon_weight,
+                file.display()
+            ));
+            out.value(&serde_json::json!({ "dev_accuracy": head.dev_accuracy, "lexicon_weight": head.lexicon_weight }));
+        }
+        Command::Themes { project, model, min_size, rediscover } => {
+            let mut p = open(&project, &coder)?;
             let name = model_name(&model.unwrap_or_else(polku::analysis::model::default_model_dir));
-            let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: min_size, ..Default::default() };
-            let themes = p.discover_themes(&name, &opts)?;
-            if themes.is_empty() {
-                out.message("no themes: run `polku analyze` first, or lower --min-size");
+            if rediscover {
+                let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: min_size, ..Default::default() };
+                let found: Vec<_> = p.discover_themes(&name, &opts)?.into_iter().map(|t| t.theme).collect();
+                let r = p.save_themes(&name, &found)?;
+                out.message(&format!(
+                    "saved {} new theme(s), kept {} curated; {} found again inside curated ones",
+                    r.saved, r.kept, r.absorbed
+                ));
             }
-            for (i, t) in themes.iter().enumerate() {
-                out.message(&format!("{:>3}. {} ({} sentences)", i + 1, t.theme.name, t.theme.members.len()));
-                for q in t.quotes.iter().take(3) {
-                    out.message(&format!("       “{q}”"));
+            let stored = p.themes(&name)?;
+            if stored.is_empty() {
+                out.message(&format!("no themes yet: run `polku analyze {}` first", project.display()));
+            }
+            print_stored_themes(out, &stored);
+            out.value(&serde_json::to_value(&stored)?);
+        }
+        Command::Theme { project, action } => {
+            let mut p = open(&project, &coder)?;
+            let id = match &action {
+                ThemeAction::Rename { id, .. }
+                | ThemeAction::Split { id }
+                | ThemeAction::Discard { id }
+                | ThemeAction::Restore { id }
+                | ThemeAction::Promote { id, .. } => *id,
+                ThemeAction::Merge { into, .. } => *into,
+            };
+            let model = p.theme(id)?.model;
+            let result = match action {
+                ThemeAction::Rename { id, name } => {
+                    p.rename_theme(id, &name)?;
+                    serde_json::json!({ "renamed": id })
                 }
+                ThemeAction::Merge { into, from } => {
+                    p.merge_themes(into, &from)?;
+                    serde_json::json!({ "merged_into": into })
+                }
+                ThemeAction::Split { id } => {
+                    let ids = p.split_theme(id)?;
+                    out.message(&format!("split theme {id} into {}", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")));
+                    serde_json::json!({ "split_into": ids })
+                }
+                ThemeAction::Discard { id } => {
+                    p.discard_theme(id)?;
+                    serde_json::json!({ "discarded": id })
+                }
+                ThemeAction::Restore { id } => {
+                    p.restore_theme(id)?;
+                    serde_json::json!({ "restored": id })
+                }
+                ThemeAction::Promote { id, code, code_id } => {
+                    let to = match (code_id, code) {
+                        (Some(c), _) => PromoteTo::Code(c),
+                        (None, Some(name)) => PromoteTo::Name(name),
+                        (None, None) => bail!("say which code: --code NAME or --code-id ID"),
+                    };
+                    let r = p.promote_theme(id, &to)?;
+                    out.message(&format!(
+                        "coded {} passage(s) with code {}{} (undo reverts them)",
+                        r.codings,
+                        r.code_id,
+                        if r.created_code { ", created for this theme" } else { "" }
+                    ));
+                    serde_json::to_value(r)?
+                }
+            };
+            let stored = p.themes(&model)?;
+            print_stored_themes(out, &stored);
+            out.value(&serde_json::json!({ "result": result, "themes": stored }));
+        }
+        Command::Suggest { project, model, code, limit, accept_above } => {
+            let mut p = open(&project, &coder)?;
+            let name = model_name(&model.unwrap_or_else(polku::analysis::model::default_model_dir));
+            if accept_above.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+                bail!("--accept-above must be between 0 and 1");
             }
-            out.value(&serde_json::to_value(&themes)?);
+            let code_id = match &code {
+                Some(c) => Some(p.find_code(c)?.with_context(|| format!("no code named '{c}'"))?),
+                None => None,
+            };
+            let report = p.suggest_codings(&name, code_id, limit)?;
+            for c in &report.too_few_examples {
+                out.message(&format!(
+                    "'{}': {} coded example sentence(s), suggestions need {}",
+                    c.name,
+                    c.examples,
+                    polku::analysis::suggest::MIN_EXAMPLES
+                ));
+            }
+            for s in &report.suggestions {
+                out.message(&format!("{:.2}  {}  [source {} {}..{}] {}", s.confidence, s.code_name, s.source_id, s.start, s.end, s.text));
+            }
+            let accepted = match accept_above {
+                Some(t) => {
+                    let chosen: Vec<_> = report.suggestions.iter().filter(|s| s.confidence >= t).cloned().collect();
+                    let n = p.accept_suggestions(&chosen)?;
+                    out.message(&format!("coded {n} suggestion(s) with confidence at least {t}"));
+                    Some(n)
+                }
+                None => None,
+            };
+            out.value(&serde_json::json!({ "report": report, "accepted": accepted }));
+        }
+        Command::ClassifyPhases { project, model, min_confidence } => {
+            let mut p = open(&project, &coder)?;
+            let (embedder, name) = load_model(model)?;
+            let opts = polku::analysis::phase_model::PhaseOptions { min_confidence, ..Default::default() };
+            let r = p.classify_phases(embedder.as_ref(), &name, &opts)?;
+            out.message(&format!(
+                "{} source(s) given a phase, {} left empty, {} not embedded (run `polku analyze`); {} changed; learned from {} example(s)",
+                r.classified, r.unclassified, r.not_embedded, r.changed, r.examples
+            ));
+            for c in &r.per_phase {
+                out.message(&format!("{:>6}  {}", c.sources, c.name));
+            }
+            out.value(&serde_json::to_value(&r)?);
         }
         Command::Similar { project, text, model, limit } => {
             let p = open(&project, &coder)?;
             let (embedder, name) = load_model(model)?;
-            let hits = p.similar_sentences(&embedder, &name, &text, limit)?;
+            let hits = p.similar_sentences(embedder.as_ref(), &name, &text, limit)?;
             if hits.is_empty() {
                 out.message(&format!("no embedded sentences yet: run `polku analyze {}` first", project.display()));
             }
@@ -599,9 +833,9 @@ fn parse_sort(s: &str) -> Result<SourceSort, String> {
 
 /// Loads the embedding model in `dir` (default: the fetched all-MiniLM-L6-v2) and names it by
 /// its folder, the key its stored vectors are kept under.
-fn load_model(dir: Option<PathBuf>) -> Result<(polku::analysis::embed::CandleEmbedder, String)> {
+fn load_model(dir: Option<PathBuf>) -> Result<(Box<dyn polku::analysis::embed::Embedder + Sync>, String)> {
     let dir = dir.unwrap_or_else(polku::analysis::model::default_model_dir);
-    let embedder = polku::analysis::embed::CandleEmbedder::load(&dir)
+    let embedder = polku::analysis::embed::load_default(&dir)
         .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")?;
     let name = model_name(&dir);
     Ok((embedder, name))
@@ -610,4 +844,28 @@ fn load_model(dir: Option<PathBuf>) -> Result<(polku::analysis::embed::CandleEmb
 /// The key a model's stored vectors are kept under: its folder name.
 fn model_name(dir: &Path) -> String {
     dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Stored themes with their ids (what `theme` subcommands take), a line each plus two quotes.
+fn print_stored_themes(out: &Out, themes: &[StoredTheme]) {
+    for t in themes {
+        let mut notes = Vec::new();
+        if t.status == ThemeStatus::Discarded {
+            notes.push("discarded".to_string());
+        }
+        if let Some(c) = t.code_id {
+            notes.push(format!("code {c}"));
+        }
+        if t.curated {
+            notes.push("curated".to_string());
+        }
+        if let Some(m) = t.mean_sentiment {
+            notes.push(format!("sentiment {m:+.2}"));
+        }
+        let notes = if notes.is_empty() { String::new() } else { format!(" [{}]", notes.join(", ")) };
+        out.message(&format!("{:>5}  {} ({} sentences){notes}", t.id, t.name, t.sentence_count));
+        for q in t.quotes.iter().take(2) {
+            out.message(&format!("         “{}”", q.text));
+        }
+    }
 }

@@ -164,6 +164,29 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX sentences_segment ON sentences(segment_id);
     CREATE INDEX sentences_source ON sentences(source_id);
     "#,
+    // v4: model output a person curates. Sentence sentiment (-1…1) sits beside the
+    // embedding; themes are stored so a researcher can rename, merge, split, discard or
+    // promote them, and a theme promoted to a code remembers which code it became.
+    r#"
+    ALTER TABLE sentences ADD COLUMN sentiment REAL CHECK (sentiment BETWEEN -1 AND 1);
+    CREATE TABLE themes (
+        id INTEGER PRIMARY KEY,
+        model TEXT NOT NULL,
+        name TEXT NOT NULL,
+        terms TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'discarded')),
+        code_id INTEGER REFERENCES codes(id) ON DELETE SET NULL,
+        curated INTEGER NOT NULL DEFAULT 0 CHECK (curated IN (0, 1)),
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE theme_sentences (
+        theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+        sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+        rank INTEGER,
+        PRIMARY KEY (theme_id, sentence_id)
+    ) STRICT;
+    CREATE INDEX theme_sentences_sentence ON theme_sentences(sentence_id);
+    "#,
 ];
 
 /// The schema version this build writes.

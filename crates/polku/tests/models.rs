@@ -1,7 +1,9 @@
 //! The real default model (all-MiniLM-L6-v2, fetched by scripts/fetch-model.sh) through the
-//! candle backend: the vectors must mean what sentence-transformers' vectors mean.
+//! candle backend and the native encoder: the vectors must mean what sentence-transformers'
+//! vectors mean, and both backends must give the same ones.
 
-use polku::analysis::embed::{cosine, CandleEmbedder, Embedder};
+use polku::analysis::embed::{cosine, Backend, CandleEmbedder, Embedder};
+use polku::analysis::encoder::NativeEmbedder;
 use polku::analysis::model;
 
 fn embedder() -> CandleEmbedder {
@@ -9,9 +11,95 @@ fn embedder() -> CandleEmbedder {
     CandleEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
 
+fn native() -> NativeEmbedder {
+    NativeEmbedder::load(&model::default_model_dir()).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
+}
+
+/// Feedback-like sentences of many lengths, languages and scripts.
+fn varied_texts() -> Vec<String> {
+    let mut texts: Vec<String> = [
+        "",
+        "ok",
+        "Kiitos!",
+        "👍",
+        "The mobile app crashes whenever we upload photos. 📷😡",
+        "Hinnankorotus tuli yllätyksenä, ja tuki vastasi vasta viikon päästä.",
+        "Äänestys ölyisellä sivulla: myöhässä, häiriöitä, säätöä.",
+        "Laskutus Procountoriin ei toimi ja rivit tuplaantuvat 🤷‍♀️",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Longer than the model's 128-token limit: cut by the tokenizer.
+    texts.push("The invoice export to our ERP duplicates rows and misses the travel costs. ".repeat(12));
+    let words = ["app", "sync", "photos", "hinta", "tuki", "laskutus", "works", "fine", "slow", "ei", "toimi", "support", "päivitys", "great"];
+    for i in 0..300usize {
+        let n = 1 + (i * 7) % 29;
+        let sentence: Vec<&str> = (0..n).map(|k| words[(i * 31 + k * 17 + k * k) % words.len()]).collect();
+        texts.push(sentence.join(" ") + ".");
+    }
+    texts
+}
+
+#[test]
+fn the_native_encoder_gives_candles_vectors() {
+    let (candle, native) = (embedder(), native());
+    assert_eq!(native.dimension(), 384);
+    let owned = varied_texts();
+    let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let counts = native.token_counts(&texts).unwrap();
+    assert_eq!(counts[1], 3, "[CLS] ok [SEP]");
+    assert_eq!(counts[8], 128, "cut at the token limit");
+    let want = candle.embed(&texts).unwrap();
+    let got = native.embed(&texts).unwrap();
+    assert_eq!(got.len(), texts.len());
+    let mut worst = (1.0f32, 0);
+    for (i, (a, b)) in want.iter().zip(&got).enumerate() {
+        let c = cosine(a, b);
+        if c < worst.0 {
+            worst = (c, i);
+        }
+        let norm: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "unit length, got {norm}");
+    }
+    eprintln!("native vs candle: lowest cosine {} ({:?}) over {} texts", worst.0, texts[worst.1], texts.len());
+    assert!(worst.0 >= 0.9999, "text {:?}: cosine {}", texts[worst.1], worst.0);
+}
+
+#[test]
+fn the_native_encoder_keeps_order_and_a_batch_equals_one_by_one() {
+    let e = native();
+    let owned = varied_texts();
+    let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
+    // Many groups on several threads (and on one) must give each text its own vector back.
+    let together = e.embed(&texts).unwrap();
+    for (i, t) in texts.iter().enumerate().step_by(7).chain([(8, &texts[8])]) {
+        let alone = e.embed(&[t]).unwrap();
+        assert!(cosine(&alone[0], &together[i]) > 0.99999, "text {i} {t:?}");
+    }
+    let reversed: Vec<&str> = texts.iter().rev().copied().collect();
+    let back = native().with_threads(1).embed(&reversed).unwrap();
+    for (i, v) in back.iter().rev().enumerate() {
+        assert!(cosine(v, &together[i]) > 0.99999, "text {i}");
+    }
+}
+
+#[test]
+fn the_default_backend_is_the_native_encoder() {
+    assert_eq!(Backend::default(), Backend::Native);
+    let e = polku::analysis::embed::load_default(&model::default_model_dir()).unwrap();
+    let c = Backend::Candle.load(&model::default_model_dir()).unwrap();
+    let t = ["Support answered within an hour."];
+    assert!(cosine(&e.embed(&t).unwrap()[0], &c.embed(&t).unwrap()[0]) > 0.9999);
+}
+
 #[test]
 fn paraphrases_are_closer_than_unrelated_feedback() {
     let e = embedder();
+    paraphrases_with(&e);
+    paraphrases_with(&native());
+}
+
+fn paraphrases_with(e: &dyn Embedder) {
     assert_eq!(e.dimension(), 384);
     let texts = [
         "The mobile app crashes whenever we upload photos.",

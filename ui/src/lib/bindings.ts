@@ -78,9 +78,98 @@ export const commands = {
 	cancelImport: () => typedError<null, UiError>(__TAURI_INVOKE("cancel_import")),
 	/**  Shows the native "open files" dialog for import; empty when the user cancels. */
 	pickFiles: () => typedError<string[], UiError>(__TAURI_INVOKE("pick_files")),
+	/**  How far analysis has got, the sentiment counts, and whether the model is there. */
+	analysisOverview: () => typedError<AnalysisOverview, UiError>(__TAURI_INVOKE("analysis_overview")),
+	/**
+	 *  Runs the whole analysis (embed → sentiment → themes → phases → suggestions) on a worker
+	 *  thread, loading the model on first use. Progress streams on `on_progress`;
+	 *  `cancel_analysis` stops after the current batch (error `cancelled`; finished batches stay,
+	 *  so running again continues). The project is held for the run: other commands wait.
+	 */
+	analyze: (onProgress: Channel<AnalysisProgress>) => typedError<AnalysisReport, UiError>(__TAURI_INVOKE("analyze", { onProgress })),
+	/**
+	 *  Asks a running analysis to stop after its current batch. Not async: it runs even while
+	 *  every async worker waits for the project.
+	 */
+	cancelAnalysis: () => typedError<null, UiError>(__TAURI_INVOKE("cancel_analysis")),
+	/**  The stored themes: active ones first (largest first), then discarded. */
+	themes: () => typedError<StoredTheme[], UiError>(__TAURI_INVOKE("themes")),
+	/**  Renames a theme (it then survives re-analysis). */
+	renameTheme: (id: number, name: string) => typedError<null, UiError>(__TAURI_INVOKE("rename_theme", { id, name })),
+	/**  Sets a theme aside (it stays listed as discarded). */
+	discardTheme: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("discard_theme", { id })),
+	/**  Brings a discarded theme back. */
+	restoreTheme: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("restore_theme", { id })),
+	/**  Splits a theme into the sub-themes its sentences form; returns their ids. */
+	splitTheme: (id: number) => typedError<number[], UiError>(__TAURI_INVOKE("split_theme", { id })),
+	/**  Merges the themes `from` into `into`. */
+	mergeThemes: (into: number, from: number[]) => typedError<null, UiError>(__TAURI_INVOKE("merge_themes", { into, from })),
+	/**  Codes every sentence of a theme with an existing or a new code (one undoable step). */
+	promoteTheme: (id: number, to: PromoteTo) => typedError<Promotion, UiError>(__TAURI_INVOKE("promote_theme", { id, to })),
+	/**
+	 *  Suggested passages for one code (or, with `None`, the best over all codes), best first,
+	 *  and which codes have enough examples to learn from.
+	 */
+	codeSuggestions: (codeId: number | null, limit: number) => typedError<SuggestionReport, UiError>(__TAURI_INVOKE("code_suggestions", { codeId, limit })),
+	/**  Accepts a suggestion: it becomes a coding (origin `model`, with its confidence). */
+	acceptSuggestion: (suggestion: Suggestion) => typedError<number, UiError>(__TAURI_INVOKE("accept_suggestion", { suggestion })),
 };
 
 /* Types */
+/**  What the analysis page shows before (or instead of) a run. */
+export type AnalysisOverview = {
+	/**  The key the model's results are stored under (its folder name). */
+	model: string,
+	/**  The model folder analysis loads from. */
+	model_dir: string,
+	/**  Why the model folder cannot be used (`None` when it can). */
+	model_problem: string | null,
+	/**  Whether an analysis is running now (then `status` and `sentiment` are not read). */
+	running: boolean,
+	status: AnalysisStatus | null,
+	sentiment: SentimentCounts | null,
+};
+
+/**  Progress of an analysis, streamed while it runs. */
+export type AnalysisProgress = {
+	stage: Stage,
+	/**  Work done in this stage so far, of `total` (segments, sentences, or 0/1 for one step). */
+	done: number,
+	total: number,
+};
+
+/**  What one analysis run did and found. */
+export type AnalysisReport = {
+	model: string,
+	embedded: EmbedReport,
+	/**  Whether sentence sentiment used a trained head (else lexicons only). */
+	sentiment_head: boolean,
+	sentiment: SentimentCounts,
+	themes: ThemeSaveReport,
+	phases: PhaseReport,
+	/**  Uncoded passages suggested for the researcher's codes, and codes with too few examples. */
+	suggestions: number,
+	codes_learned: number,
+	codes_with_too_few_examples: number,
+};
+
+/**
+ *  How far the analysis of a project has got for one model: what a front end shows to offer
+ *  "continue" after a cancelled run, a crash or new imports.
+ */
+export type AnalysisStatus = {
+	/**  Segments with text to embed (segments of only whitespace have no sentences to find). */
+	segments: number,
+	/**  Of those, segments whose sentences are stored for the model. */
+	segments_embedded: number,
+	/**  Stored sentences of the model. */
+	sentences: number,
+	/**  Of those, sentences with a sentiment score. */
+	sentences_scored: number,
+	/**  Stored themes of the model (active and discarded). */
+	themes: number,
+};
+
 /**  A typed attribute value. */
 export type AttrValue = { type: "text"; value: string } | { type: "number"; value: number | null } | 
 /**  ISO date. */
@@ -105,6 +194,13 @@ export type CodeChange = {
 	description: string | null,
 	/**  Move under another code (`parent_id: null` = to the top level). */
 	parent: NewParent | null,
+};
+
+/**  How many coded examples a code has for learning. */
+export type CodeExamples = {
+	code_id: number,
+	name: string,
+	examples: number,
 };
 
 /**  What "code all hits" codes: the matched words, or the whole segment they occur in. */
@@ -152,6 +248,13 @@ export type EditSummary = {
 	action: EditAction,
 	/**  How many codings the step touched. */
 	count: number,
+};
+
+/**  What an embedding run did. */
+export type EmbedReport = {
+	/**  Segments embedded in this run (the others were already done). */
+	segments: number,
+	sentences: number,
 };
 
 /**  Whether undo and redo are possible, and what they would do. */
@@ -253,6 +356,45 @@ export type Phase = {
 	position: number,
 };
 
+/**  Sources given a phase, per phase. */
+export type PhaseCount = {
+	phase_id: number,
+	key: string,
+	name: string,
+	sources: number,
+};
+
+/**  The phase proposed for one source. */
+export type PhasePrediction = {
+	source_id: number,
+	/**  The most probable phase, assigned or not. */
+	phase_id: number,
+	phase_key: string,
+	confidence: number | null,
+	/**  Whether the phase was written (confidence at least the threshold). */
+	assigned: boolean,
+};
+
+/**  What a classification run did. */
+export type PhaseReport = {
+	/**  Sources given a phase by the model in this run. */
+	classified: number,
+	/**  Sources left without a phase because no phase was probable enough. */
+	unclassified: number,
+	/**  Sources that could not be classified because none of their sentences is embedded. */
+	not_embedded: number,
+	/**  Sources whose phase changed (the search index was updated for them). */
+	changed: number,
+	/**  Examples learned from (sources and segments placed by a person or the data). */
+	examples: number,
+	/**  The softmax temperature used. */
+	temperature: number | null,
+	/**  Every phase with how many sources this run gave it, in journey order. */
+	per_phase: PhaseCount[],
+	/**  Every source considered, in id order. */
+	predictions: PhasePrediction[],
+};
+
 /**  One journey phase as the phase editor sends it. */
 export type PhaseSpec = {
 	key: string,
@@ -273,6 +415,22 @@ export type ProjectOverview = {
 	codes: number,
 	/**  The journey phases, in order. */
 	phases: Phase[],
+};
+
+/**  The code a theme is promoted to. */
+export type PromoteTo = 
+/**  An existing code. */
+{ kind: "code"; value: number } | 
+/**  The code with this name or `Parent/Child` path; a top-level code is created when none exists. */
+{ kind: "name"; value: string };
+
+/**  What promoting a theme did. */
+export type Promotion = {
+	code_id: number,
+	/**  Whether the code was created for this promotion. */
+	created_code: boolean,
+	/**  Codings created (a sentence already coded with the code by this coder is not coded twice). */
+	codings: number,
 };
 
 /**  A project the user opened before. */
@@ -317,6 +475,13 @@ export type Segment = {
 	speaker: string | null,
 	start_ms: number | null,
 	end_ms: number | null,
+};
+
+/**  Count of sentences per label in a project. */
+export type SentimentCounts = {
+	positive: number,
+	neutral: number,
+	negative: number,
 };
 
 /**  A stored source (one interview, one survey answer, one email, …). */
@@ -391,6 +556,77 @@ export type SourceView = {
 	segment_phases: ([number, string])[],
 };
 
+/**  The step a running analysis is in, for progress reports. */
+export type Stage = "embedding" | "sentiment" | "themes" | "phases" | "suggestions";
+
+/**  A stored theme as the theme list shows it. */
+export type StoredTheme = {
+	id: number,
+	/**  The embedding model whose sentences the theme groups. */
+	model: string,
+	name: string,
+	/**  Distinctive terms found by discovery, best first (empty for hand-made groupings). */
+	terms: string[],
+	status: ThemeStatus,
+	/**  The code the theme was promoted to, if any. */
+	code_id: number | null,
+	/**  Whether a person has worked on it (then re-discovery keeps it). */
+	curated: boolean,
+	sentence_count: number,
+	/**  Mean sentiment (-1…1) of its sentences that have one; `None` when none has. */
+	mean_sentiment: number | null,
+	/**  Representative sentences, best first. */
+	quotes: ThemeQuote[],
+};
+
+/**  A passage a code probably applies to. */
+export type Suggestion = {
+	code_id: number,
+	code_name: string,
+	sentence_id: number,
+	source_id: number,
+	/**  Character range of the sentence in the source text. */
+	start: number,
+	end: number,
+	text: string,
+	/**  Calibrated probability (0–1) that the researcher would code this sentence with the code. */
+	confidence: number | null,
+};
+
+/**  Suggestions, and which codes were learned from or had too few examples to learn from. */
+export type SuggestionReport = {
+	/**  Best first. */
+	suggestions: Suggestion[],
+	trained: CodeExamples[],
+	/**  Codes with fewer than [`MIN_EXAMPLES`] examples: no suggestions until more are coded. */
+	too_few_examples: CodeExamples[],
+};
+
+/**  A representative sentence of a stored theme, with where to find it. */
+export type ThemeQuote = {
+	sentence_id: number,
+	source_id: number,
+	/**  Character range of the sentence in the source text. */
+	start: number,
+	end: number,
+	text: string,
+};
+
+/**  What [`Project::save_themes`] did. */
+export type ThemeSaveReport = {
+	/**  New (uncurated) themes stored. */
+	saved: number,
+	/**  Curated themes kept as they were. */
+	kept: number,
+	/**  Discovered themes left out because they were mostly a curated theme found again. */
+	absorbed: number,
+};
+
+/**  Whether a theme is in the list a CX team works with. */
+export type ThemeStatus = "active" | 
+/**  Set aside by a person; stays visible as discarded and can be restored. */
+"discarded";
+
 /**
  *  An error as the UI shows it: a stable kind to branch on and the core's message, which
  *  names the file, line or field at fault.
@@ -398,7 +634,8 @@ export type SourceView = {
 export type UiError = {
 	/**
 	 *  `no_project`, `not_found`, `invalid`, `query`, `import`, `already_imported`,
-	 *  `not_a_project`, `schema_too_new`, `model`, `cancelled`, `io` or `internal`.
+	 *  `not_a_project`, `schema_too_new`, `model`, `model_missing` (no usable model folder),
+	 *  `busy` (an analysis is running), `cancelled`, `io` or `internal`.
 	 */
 	kind: string,
 	message: string,

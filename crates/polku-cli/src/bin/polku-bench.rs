@@ -6,6 +6,12 @@
 //! A last part measures what the reader needs to open a long interview: a 60,000-word
 //! transcript with 2,000 codings (`Project::source_view` and its JSON for the UI).
 //!
+//! `--embed-only [--runs N]` measures sentence-embedding throughput instead: Polku's native
+//! encoder (the default backend) against candle in this process, with CPU time per sentence and
+//! the achieved share of the machine's floating-point peak. `--embed-only [--backend
+//! candle|rust-bert|both] [--runs N]` measures sentence-embedding throughput per backend. `both` runs each backend in its own child process (this binary again),
+//! so each peak RSS is that backend's alone; `rust-bert` needs `--features rust-bert`.
+//!
 //! Answers are drawn from the demo survey's real comments (Finnish and English) with random
 //! scores, dates, customers and phases, so term statistics look like real feedback.
 
@@ -23,10 +29,28 @@ struct Args {
     reader_only: bool,
     /// Only embedding throughput of the demo survey's sentences (`--embed-only`).
     embed_only: bool,
+    /// Embedding backend: `candle` (default), `rust-bert` or `both` (`--backend`).
+    backend: String,
+    /// `--backend` was given; without it, `--embed-only` compares the native encoder and candle.
+    backend_given: bool,
+    /// Timed embedding runs per backend; the median is reported (`--runs`, default 3).
+    runs: usize,
+    /// Set by `--backend both` on its child processes: also print a machine-readable result.
+    child: bool,
 }
 
 fn args() -> Args {
-    let mut a = Args { answers: 100_000, segments: 1_000_000, dir: std::env::temp_dir().join("polku-bench"), reader_only: false, embed_only: false };
+    let mut a = Args {
+        answers: 100_000,
+        segments: 1_000_000,
+        dir: std::env::temp_dir().join("polku-bench"),
+        reader_only: false,
+        embed_only: false,
+        backend: "candle".into(),
+        backend_given: false,
+        runs: 3,
+        child: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut val = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -36,7 +60,12 @@ fn args() -> Args {
             "--dir" => a.dir = PathBuf::from(val()),
             "--reader-only" => a.reader_only = true,
             "--embed-only" => a.embed_only = true,
-            other => panic!("unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only)"),
+            "--backend" => (a.backend, a.backend_given) = (val(), true),
+            "--runs" => a.runs = val().parse().ok().filter(|&n| n > 0).expect("--runs N (N >= 1)"),
+            "--child" => a.child = true,
+            other => panic!(
+                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend candle|rust-bert|both --runs N)"
+            ),
         }
     }
     a
@@ -113,8 +142,11 @@ fn main() {
     if a.reader_only {
         return reader(&a.dir, &comments);
     }
+    if a.embed_only && !a.backend_given {
+        return native_vs_candle(&comments, a.runs);
+    }
     if a.embed_only {
-        return embed(&comments);
+        return embed(&comments, &a);
     }
 
     // 1. Import + index N answers from one CSV.
@@ -262,12 +294,103 @@ fn reader(dir: &Path, comments: &[String]) {
     );
 }
 
-/// Sentences per second for embedding the demo survey's comments with the default model
-/// (candle, CPU), median of three runs, and the process's peak memory.
-fn embed(comments: &[String]) {
-    use polku::analysis::embed::Embedder;
+/// The embedding backends this binary was built with.
+const BACKENDS: &[&str] = if cfg!(feature = "rust-bert") { &["candle", "rust-bert"] } else { &["candle"] };
+
+/// Sentences per second for embedding the demo survey's sentences with the default model on
+/// the CPU (median of `--runs` runs) and peak memory, per backend.
+fn embed(comments: &[String], a: &Args) {
+    let wanted: Vec<&'static str> = match a.backend.as_str() {
+        "both" => vec!["candle", "rust-bert"],
+        "candle" => vec!["candle"],
+        "rust-bert" => vec!["rust-bert"],
+        other => {
+            eprintln!("polku-bench: unknown backend {other:?} (use candle, rust-bert or both)");
+            std::process::exit(2);
+        }
+    };
+    if let Some(b) = wanted.iter().find(|b| !BACKENDS.contains(b)) {
+        eprintln!(
+            "polku-bench: the {b} backend is not in this build: rebuild with `--features rust-bert` \
+             (needs Debian libtorch-dev and LIBTORCH=/usr), e.g.\n  LIBTORCH=/usr cargo run --release -p polku-cli --features rust-bert --bin polku-bench -- --embed-only --backend {}",
+            a.backend
+        );
+        std::process::exit(2);
+    }
+    if wanted.len() == 1 {
+        // One backend: this process ran nothing else, so its peak RSS is the backend's.
+        let r = embed_one(wanted[0], comments, a.runs);
+        if a.child {
+            println!("embed-result {} {} {} {}", r.backend, r.sentences, r.median, r.peak_kb);
+        }
+        return;
+    }
+    // Several backends: one child process each, so that one's memory does not hide in the other's peak.
+    let exe = std::env::current_exe().expect("path of polku-bench");
+    let mut results = Vec::new();
+    for b in wanted {
+        let out = std::process::Command::new(&exe)
+            .args(["--embed-only", "--child", "--backend", b, "--runs", &a.runs.to_string(), "--dir"])
+            .arg(a.dir.join(b))
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .expect("run polku-bench for one backend");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for line in stdout.lines().filter(|l| l.starts_with("embed (")) {
+            println!("{line}");
+        }
+        if !out.status.success() {
+            eprintln!("polku-bench: the {b} run failed ({})", out.status);
+            std::process::exit(1);
+        }
+        let fields: Vec<&str> = stdout.lines().find_map(|l| l.strip_prefix("embed-result ")).expect("result line").split(' ').collect();
+        results.push(EmbedResult {
+            backend: b,
+            sentences: fields[1].parse().unwrap(),
+            median: fields[2].parse().unwrap(),
+            peak_kb: fields[3].parse().unwrap(),
+        });
+    }
+    println!(
+        "embed comparison: {} sentences, batch {}, median of {} runs, each backend in its own process",
+        results[0].sentences,
+        polku::analysis::embed::BATCH,
+        a.runs
+    );
+    for r in &results {
+        println!("  {:10} {:6.0} sentences/s  peak RSS {:4.0} MB", r.backend, r.median, r.peak_kb as f64 / 1024.0);
+    }
+    println!("  ratio candle/rust-bert: {:.2} (sentences/s)", results[0].median / results[1].median);
+}
+
+struct EmbedResult {
+    backend: &'static str,
+    sentences: usize,
+    median: f64,
+    peak_kb: u64,
+}
+
+fn load_embedder(backend: &str) -> Box<dyn polku::analysis::embed::Embedder> {
+    fn fail<T>(e: polku::Error) -> T {
+        eprintln!("polku-bench: {e} (run scripts/fetch-model.sh)");
+        std::process::exit(1)
+    }
     let dir = polku::analysis::model::default_model_dir();
-    let model = polku::analysis::embed::CandleEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e} (run scripts/fetch-model.sh)"));
+    match backend {
+        #[cfg(feature = "rust-bert")]
+        "rust-bert" => Box::new(polku::analysis::embed_tch::RustBertEmbedder::load(&dir).unwrap_or_else(fail)),
+        _ => Box::new(polku::analysis::embed::CandleEmbedder::load(&dir).unwrap_or_else(fail)),
+    }
+}
+
+/// Embeds the demo survey's sentences `runs` times with one backend in this process.
+fn embed_one(backend: &'static str, comments: &[String], runs: usize) -> EmbedResult {
+    // Linked-in runtimes cost memory before any model is loaded (libtorch's start-up does, in
+    // every process of a `--features rust-bert` build): shown apart from the peak.
+    let before_kb = proc_status_kb("VmRSS:");
+    let t = Instant::now();
+    let model = load_embedder(backend);
+    let load_secs = t.elapsed().as_secs_f64();
     let sentences: Vec<String> = comments
         .iter()
         .flat_map(|c| {
@@ -279,23 +402,185 @@ fn embed(comments: &[String]) {
         .collect();
     let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let mut rates = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..runs {
         let t = Instant::now();
         model.embed(&texts).unwrap();
         rates.push(texts.len() as f64 / t.elapsed().as_secs_f64());
     }
-    rates.sort_by(f64::total_cmp);
-    let peak_kb: u64 = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0);
+    let shown: Vec<String> = rates.iter().map(|r| format!("{r:.0}")).collect();
+    let mut sorted = rates.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = if runs % 2 == 1 { sorted[runs / 2] } else { (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2.0 };
+    let peak_kb = proc_status_kb("VmHWM:");
     println!(
-        "embed (candle, all-MiniLM-L6-v2): {} sentences of the demo survey, median {:.0} sentences/s (runs {:.0}/{:.0}/{:.0}), peak RSS {:.0} MB",
+        "embed ({backend}, all-MiniLM-L6-v2): {} sentences of the demo survey, load {load_secs:.2} s, median {median:.0} sentences/s (runs {}), peak RSS {:.0} MB ({:.0} MB before loading the model)",
         texts.len(),
-        rates[1],
-        rates[0],
-        rates[1],
-        rates[2],
-        peak_kb as f64 / 1024.0
+        shown.join("/"),
+        peak_kb as f64 / 1024.0,
+        before_kb as f64 / 1024.0
+    );
+    EmbedResult { backend, sentences: texts.len(), median, peak_kb }
+}
+
+/// A memory figure of this process from /proc/self/status (`VmRSS:`, `VmHWM:`), in kB.
+fn proc_status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// One core's fp32 peak in GFLOP per CPU-second, measured: 12 independent chains of fused
+/// multiply-adds on the widest vectors the CPU has (AVX-512 or AVX2), for about 0.3 s of CPU
+/// time. CPU time, not wall-clock time, so a busy machine does not lower it.
+fn core_peak_gflops() -> Option<f64> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        #[target_feature(enable = "avx512f")]
+        fn fma512(n: u64) -> f32 {
+            let mut a = [_mm512_set1_ps(1.0); 12];
+            let (b, c) = (_mm512_set1_ps(0.999_999), _mm512_set1_ps(1e-7));
+            for _ in 0..n {
+                for x in &mut a {
+                    *x = _mm512_fmadd_ps(*x, b, c);
+                }
+            }
+            a.iter().map(|&x| _mm512_reduce_add_ps(x)).sum()
+        }
+        #[target_feature(enable = "avx2,fma")]
+        fn fma256(n: u64) -> f32 {
+            let mut a = [_mm256_set1_ps(1.0); 12];
+            let (b, c) = (_mm256_set1_ps(0.999_999), _mm256_set1_ps(1e-7));
+            for _ in 0..n {
+                for x in &mut a {
+                    *x = _mm256_fmadd_ps(*x, b, c);
+                }
+            }
+            let mut out = [0.0f32; 8];
+            // SAFETY: `out` holds 8 floats.
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), a.iter().fold(_mm256_setzero_ps(), |s, &x| _mm256_add_ps(s, x))) };
+            out.iter().sum()
+        }
+        let (lanes, run): (f64, fn(u64) -> f32) = if is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F.
+            (16.0, |n| unsafe { fma512(n) })
+        } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX2 and FMA.
+            (8.0, |n| unsafe { fma256(n) })
+        } else {
+            return None;
+        };
+        let mut n = 1_000_000u64;
+        loop {
+            let t = thread_cpu_secs();
+            std::hint::black_box(run(std::hint::black_box(n)));
+            let secs = thread_cpu_secs() - t;
+            if secs > 0.3 {
+                return Some(n as f64 * 12.0 * lanes * 2.0 / secs / 1e9);
+            }
+            n *= 4;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    None
+}
+
+fn rusage_user_secs(who: libc::c_int) -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(who, &mut u) };
+    u.ru_utime.tv_sec as f64 + u.ru_utime.tv_usec as f64 * 1e-6
+}
+
+/// User CPU time of this process so far (all threads), in seconds.
+fn user_cpu_secs() -> f64 {
+    rusage_user_secs(libc::RUSAGE_SELF)
+}
+
+/// User CPU time of this thread so far, in seconds.
+fn thread_cpu_secs() -> f64 {
+    rusage_user_secs(libc::RUSAGE_THREAD)
+}
+
+/// The demo survey's comments cut into sentences, as the app embeds them.
+fn demo_sentences(comments: &[String]) -> Vec<String> {
+    comments
+        .iter()
+        .flat_map(|c| {
+            polku::analysis::sentences::split(c, "und")
+                .into_iter()
+                .map(|s| c.chars().skip(s.start).take(s.end - s.start).collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `--embed-only` without `--backend`: the native encoder (the default backend) against candle
+/// on the demo survey's sentences in this process, `runs` runs each, medians reported, with
+/// user CPU time per sentence and the share of the measured floating-point peak achieved.
+fn native_vs_candle(comments: &[String], runs: usize) {
+    use polku::analysis::embed::{CandleEmbedder, Embedder};
+    use polku::analysis::encoder::NativeEmbedder;
+    fn fail<T>(e: polku::Error) -> T {
+        eprintln!("polku-bench: {e} (run scripts/fetch-model.sh)");
+        std::process::exit(1)
+    }
+    let dir = polku::analysis::model::default_model_dir();
+    let native = NativeEmbedder::load(&dir).unwrap_or_else(fail);
+    let candle = CandleEmbedder::load(&dir).unwrap_or_else(fail);
+    let sentences = demo_sentences(comments);
+    let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let tokens: usize = native.token_counts(&texts).unwrap().iter().sum();
+    let flops = native.flops_per_token() as f64 * tokens as f64;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let core_peak = core_peak_gflops();
+    let median = |v: &[f64]| {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        if s.len() % 2 == 1 { s[s.len() / 2] } else { (s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0 }
+    };
+    let load = std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    println!(
+        "embed (all-MiniLM-L6-v2): {} sentences of the demo survey, {:.1} tokens per sentence on average ([CLS] and [SEP] included), median of {runs} runs; {cores} cores, load average {load}",
+        texts.len(),
+        tokens as f64 / texts.len() as f64,
+    );
+    if let Some(p) = core_peak {
+        println!("  fp32 peak (measured, FMA loop): {p:.0} GFLOP/s per core, {:.0} GFLOP/s for {cores} cores", p * cores as f64);
+    }
+    let mut results = Vec::new();
+    for (name, model) in [("candle", &candle as &dyn Embedder), ("native", &native as &dyn Embedder)] {
+        if name == "candle" && std::env::var_os("TUNE_SKIP_CANDLE").is_some() { results.push((1.0, 1.0)); continue; } // TUNE
+        let (mut rates, mut cpu) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let (t, u) = (Instant::now(), user_cpu_secs());
+            model.embed(&texts).unwrap();
+            rates.push(texts.len() as f64 / t.elapsed().as_secs_f64());
+            cpu.push(user_cpu_secs() - u);
+        }
+        let (rate, cpu) = (median(&rates), median(&cpu));
+        let (wall_gflops, cpu_gflops) = (flops * rate / texts.len() as f64 / 1e9, flops / cpu / 1e9);
+        let shown: Vec<String> = rates.iter().map(|r| format!("{r:.0}")).collect();
+        let share = |g: f64, peak: f64| format!("{:.0}%", 100.0 * g / peak);
+        let (of_machine, of_core) = match core_peak {
+            Some(p) => (format!(" = {} of the machine's peak", share(wall_gflops, p * cores as f64)), format!(" = {} of a core's peak", share(cpu_gflops, p))),
+            None => (String::new(), String::new()),
+        };
+        println!(
+            "  {name:6} {rate:5.0} sentences/s (runs {}), {wall_gflops:5.1} GFLOP/s{of_machine}; user CPU {:.2} ms/sentence, {cpu_gflops:5.1} GFLOP per CPU-second{of_core}",
+            shown.join("/"),
+            cpu * 1e3 / texts.len() as f64,
+        );
+        results.push((rate, cpu));
+    }
+    println!(
+        "  ratio native/candle: {:.2}x sentences/s, {:.2}x less CPU time per sentence",
+        results[1].0 / results[0].0,
+        results[0].1 / results[1].1
+    );
+    println!(
+        "  GFLOP/s = 2 x {:.2} M linear-layer weights per token x {tokens} tokens / wall-clock seconds (per CPU-second: / user CPU seconds); attention and embeddings not counted",
+        native.flops_per_token() as f64 / 2e6
     );
 }

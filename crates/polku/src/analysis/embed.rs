@@ -2,8 +2,10 @@
 //!
 //! Embeddings are what semantic search, theme discovery and code suggestions compare, so
 //! every backend must give the same vectors for the same model. The [`Embedder`] trait keeps
-//! the rest of Polku independent of the runtime; [`CandleEmbedder`] is the default, pure-Rust
-//! backend.
+//! the rest of Polku independent of the runtime. Two pure-Rust backends run the same model
+//! folder: [`NativeEmbedder`](super::encoder::NativeEmbedder), Polku's own BERT encoder and the
+//! default (several times faster), and [`CandleEmbedder`] on candle. [`load_default`] or
+//! [`Backend::load`] picks one.
 
 use std::path::Path;
 
@@ -26,6 +28,56 @@ pub trait Embedder: Send {
     fn dimension(&self) -> usize;
     /// One L2-normalised vector per text, in the order given.
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
+}
+
+impl<E: Embedder + ?Sized> Embedder for Box<E> {
+    fn dimension(&self) -> usize {
+        (**self).dimension()
+    }
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        (**self).embed(texts)
+    }
+}
+
+/// The runtimes that can compute sentence embeddings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// Polku's own BERT encoder ([`NativeEmbedder`](super::encoder::NativeEmbedder)).
+    #[default]
+    Native,
+    /// candle's BERT ([`CandleEmbedder`]).
+    Candle,
+}
+
+impl Backend {
+    /// Every backend, the default first.
+    pub const ALL: [Backend; 2] = [Backend::Native, Backend::Candle];
+
+    /// `native` or `candle`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Native => "native",
+            Backend::Candle => "candle",
+        }
+    }
+
+    /// The backend called `name` ([`Backend::name`]).
+    pub fn from_name(name: &str) -> Option<Backend> {
+        Backend::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// Loads the model in `dir` with this backend.
+    pub fn load(self, dir: &Path) -> Result<Box<dyn Embedder + Sync>> {
+        Ok(match self {
+            Backend::Native => Box::new(super::encoder::NativeEmbedder::load(dir)?),
+            Backend::Candle => Box::new(CandleEmbedder::load(dir)?),
+        })
+    }
+}
+
+/// Loads the model in `dir` with the default backend ([`Backend::Native`]).
+pub fn load_default(dir: &Path) -> Result<Box<dyn Embedder + Sync>> {
+    Backend::default().load(dir)
 }
 
 /// all-MiniLM-style BERT sentence embeddings (mean pooling) on the CPU with candle.

@@ -14,8 +14,30 @@ use super::embed::{cosine, Embedder};
 use super::sentences;
 use super::themes::{self, Theme, ThemeInput, ThemeOptions};
 use crate::model::Id;
+use crate::search::analysis::{analyzer, index_language, tokens};
 use crate::project::Touched;
 use crate::{Error, Project, Result};
+
+/// `text` without bracketed asides, the transcript convention for "(laughs)" or "[crosstalk]".
+fn without_asides(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| match c {
+            '(' | '[' => {
+                depth += 1;
+                false
+            }
+            ')' | ']' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
+}
+
+/// Fewest words other than stop words for a sentence to take part in theme discovery.
+const MIN_CONTENT_WORDS: usize = 3;
 
 /// Segments embedded per transaction.
 const SEGMENTS_PER_BATCH: usize = 64;
@@ -164,10 +186,23 @@ impl Project {
         let rows: Vec<(Id, String, String, Vec<f32>)> = st
             .query_map([model], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, dequantize(&r.get::<_, Vec<u8>>(3)?))))?
             .collect::<Result<_, _>>()?;
-        let inputs: Vec<ThemeInput> =
-            rows.iter().map(|(id, text, lang, v)| ThemeInput { id: *id, text, lang, vector: v }).collect();
+        // Themes are found per language: a model that does not understand a language places
+        // all of its sentences close together, and mixed with others they would form one
+        // theme of "everything in Finnish". Sentences with too few content words ("Yes.",
+        // "Um, okay.") carry no theme and are left out.
+        let mut by_lang: std::collections::BTreeMap<&str, Vec<ThemeInput>> = Default::default();
+        let mut analyzers: std::collections::HashMap<&str, tantivy::tokenizer::TextAnalyzer> = Default::default();
+        for (id, text, lang, v) in &rows {
+            let lang = index_language(lang);
+            let content = tokens(analyzers.entry(lang).or_insert_with(|| analyzer(lang)), &without_asides(text)).len();
+            if content >= MIN_CONTENT_WORDS {
+                by_lang.entry(lang).or_default().push(ThemeInput { id: *id, text, lang, vector: v });
+            }
+        }
+        let mut found: Vec<Theme> = by_lang.values().flat_map(|inputs| themes::discover(inputs, opts)).collect();
+        found.sort_by_key(|t| std::cmp::Reverse(t.members.len()));
         let text_of: std::collections::HashMap<Id, &str> = rows.iter().map(|(id, t, ..)| (*id, t.as_str())).collect();
-        Ok(themes::discover(&inputs, opts)
+        Ok(found
             .into_iter()
             .map(|theme| {
                 let quotes = theme.representatives.iter().filter_map(|id| text_of.get(id).map(|t| t.to_string())).collect();
@@ -180,6 +215,12 @@ impl Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asides_do_not_count_as_content() {
+        assert_eq!(without_asides("(laughs) Yes, we [crosstalk] see."), " Yes, we  see.");
+        assert_eq!(without_asides("a) unbalanced"), "a unbalanced");
+    }
 
     #[test]
     fn quantised_vectors_keep_their_cosine() {

@@ -64,6 +64,22 @@ pub fn analyzer(lang: &str) -> TextAnalyzer {
     }
 }
 
+/// Like [`analyzer`] but keeping stop words, for reading meaning rather than for retrieval:
+/// sentiment needs "ei" and "not". Its tokens line up one to one with [`word_analyzer`]'s.
+pub fn stem_analyzer(lang: &str) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser);
+    match tantivy_language(lang) {
+        Some(Language::Finnish) => base.filter(Stemmer::new(Language::Finnish)).filter(FinnishStemRepair).build(),
+        Some(l) => base.filter(Stemmer::new(l)).build(),
+        None => base.build(),
+    }
+}
+
+/// Lower-cased words, tokenised exactly as [`stem_analyzer`] does but not stemmed.
+pub fn word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser).build()
+}
+
 /// Repairs the Snowball Finnish stems that split one word's inflections apart.
 ///
 /// Snowball leaves the nominative of `-us/-ys/-os` nouns intact (`toimitus`) but stems the
