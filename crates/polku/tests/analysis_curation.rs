@@ -82,7 +82,12 @@ const PRICE: [&str; 5] = [
     "The price increase surprised us.",
     "Pricing is too expensive now.",
 ];
-const APP: [&str; 4] = ["The app crashes on upload.", "Photo upload crashes the app.", "An app crash lost my work.", "Upload in the app fails."];
+const APP: [&str; 4] = [
+    "The app crashes on upload.",
+    "Photo upload crashes the app.",
+    "An app crash lost my work.",
+    "Upload in the app fails.",
+];
 const OTHER: [&str; 2] = ["The weather was nice.", "I like turtles."];
 
 /// A project of one-sentence survey answers (source ids follow `rows`), embedded.
@@ -131,7 +136,8 @@ fn discover_and_save(p: &mut Project) -> (Id, Id, Id) {
     assert_eq!(found.len(), 3, "{found:#?}");
     p.save_themes(MODEL, &found).unwrap();
     let stored = p.themes(MODEL).unwrap();
-    let find = |word: &str| stored.iter().find(|t| t.name.contains(word)).unwrap_or_else(|| panic!("{word}: {stored:#?}")).id;
+    let find =
+        |word: &str| stored.iter().find(|t| t.name.contains(word)).unwrap_or_else(|| panic!("{word}: {stored:#?}")).id;
     (find("deliver"), find("price"), find("app"))
 }
 
@@ -149,11 +155,8 @@ fn promotion_codes_exactly_the_themes_sentences_and_undo_removes_them() {
     let promotion = p.promote_theme(delivery, &PromoteTo::Name("Delivery".into())).unwrap();
     assert!(promotion.created_code);
     assert_eq!(promotion.codings as usize, DELIVERY.len());
-    let spans: BTreeSet<(Id, i64, i64)> = sentences(&p)
-        .into_iter()
-        .filter(|s| DELIVERY.contains(&s.4.as_str()))
-        .map(|s| (s.1, s.2, s.3))
-        .collect();
+    let spans: BTreeSet<(Id, i64, i64)> =
+        sentences(&p).into_iter().filter(|s| DELIVERY.contains(&s.4.as_str())).map(|s| (s.1, s.2, s.3)).collect();
     let codings = p.codings_of_code(promotion.code_id).unwrap();
     assert_eq!(codings.iter().map(|c| (c.source_id, c.start, c.end)).collect::<BTreeSet<_>>(), spans);
     assert!(codings.iter().all(|c| c.origin == Origin::Model));
@@ -173,8 +176,14 @@ fn promotion_codes_exactly_the_themes_sentences_and_undo_removes_them() {
     p.redo().unwrap();
     assert_eq!(p.codings_of_code(promotion.code_id).unwrap().len(), DELIVERY.len());
 
-    assert!(matches!(p.promote_theme(999, &PromoteTo::Code(promotion.code_id)), Err(polku::Error::NotFound { what: "theme", .. })));
-    assert!(matches!(p.promote_theme(delivery, &PromoteTo::Code(999)), Err(polku::Error::NotFound { what: "code", .. })));
+    assert!(matches!(
+        p.promote_theme(999, &PromoteTo::Code(promotion.code_id)),
+        Err(polku::Error::NotFound { what: "theme", .. })
+    ));
+    assert!(matches!(
+        p.promote_theme(delivery, &PromoteTo::Code(999)),
+        Err(polku::Error::NotFound { what: "code", .. })
+    ));
 }
 
 #[test]
@@ -212,7 +221,11 @@ fn discarded_themes_stay_visible_and_split_separates_subtopics() {
     let (delivery, price, app) = discover_and_save(&mut p);
     p.discard_theme(app).unwrap();
     let stored = p.themes(MODEL).unwrap();
-    assert_eq!(stored.last().map(|t| (t.id, t.status)), Some((app, ThemeStatus::Discarded)), "discarded ones come last");
+    assert_eq!(
+        stored.last().map(|t| (t.id, t.status)),
+        Some((app, ThemeStatus::Discarded)),
+        "discarded ones come last"
+    );
     assert!(p.promote_theme(app, &PromoteTo::Name("App".into())).is_err(), "a discarded theme is not promoted");
     // Re-discovery does not bring the discarded theme back under a new id.
     let found: Vec<Theme> = p.discover_themes(MODEL, &small_themes()).unwrap().into_iter().map(|t| t.theme).collect();
@@ -236,12 +249,17 @@ fn discarded_themes_stay_visible_and_split_separates_subtopics() {
             let t = p.theme(id).unwrap();
             assert!(t.curated);
             let members: Vec<String> = t.quotes.iter().map(|q| q.text.clone()).collect();
-            assert_eq!(t.sentence_count as usize, if DELIVERY.contains(&members[0].as_str()) { DELIVERY.len() } else { PRICE.len() });
+            assert_eq!(
+                t.sentence_count as usize,
+                if DELIVERY.contains(&members[0].as_str()) { DELIVERY.len() } else { PRICE.len() }
+            );
             members
         })
         .collect();
     texts.sort_by_key(|m| DELIVERY.contains(&m[0].as_str()));
-    assert!(texts[0].iter().all(|t| PRICE.contains(&t.as_str())) && texts[1].iter().all(|t| DELIVERY.contains(&t.as_str())));
+    assert!(
+        texts[0].iter().all(|t| PRICE.contains(&t.as_str())) && texts[1].iter().all(|t| DELIVERY.contains(&t.as_str()))
+    );
     assert!(matches!(p.theme(delivery), Err(polku::Error::NotFound { .. })), "the split theme is replaced");
 
     // Too few sentences to split: a clear error, and the theme stays.
@@ -254,7 +272,8 @@ fn discarded_themes_stay_visible_and_split_separates_subtopics() {
     assert!(err.contains("cannot be split"), "{err}");
     assert!(q.theme(odds).is_ok());
     // Members must be sentences of the model.
-    let bogus = Theme { name: "x".into(), terms: Vec::new(), members: vec![424242, 434343], representatives: Vec::new() };
+    let bogus =
+        Theme { name: "x".into(), terms: Vec::new(), members: vec![424242, 434343], representatives: Vec::new() };
     assert!(matches!(p.save_themes(MODEL, &[bogus]), Err(polku::Error::NotFound { .. })));
 }
 
@@ -304,16 +323,16 @@ fn suggestions_rank_the_on_topic_uncoded_sentence_first_and_skip_coded_ones() {
 #[test]
 fn phase_classification_fills_only_empty_phases_and_updates_its_own() {
     let rows = [
-        "Training took three weeks.",         // metadata onboarding
-        "The pricing contract was unclear.",  // metadata purchase
-        "Support answered fast.",             // metadata usage
-        "Contract talks were slow.",          // metadata usage (the data says so; never moved)
-        "Migration and training went well.",  // set by hand to customership below
-        "Data migration was painful.",        // empty -> onboarding
-        "The invoice pricing confused us.",   // empty -> purchase
-        "Support helped with a ticket.",      // empty -> usage
-        "Renewal of our account is coming.",  // empty -> customership (description only)
-        "The weather was nice.",              // empty, about nothing -> left empty
+        "Training took three weeks.",        // metadata onboarding
+        "The pricing contract was unclear.", // metadata purchase
+        "Support answered fast.",            // metadata usage
+        "Contract talks were slow.",         // metadata usage (the data says so; never moved)
+        "Migration and training went well.", // set by hand to customership below
+        "Data migration was painful.",       // empty -> onboarding
+        "The invoice pricing confused us.",  // empty -> purchase
+        "Support helped with a ticket.",     // empty -> usage
+        "Renewal of our account is coming.", // empty -> customership (description only)
+        "The weather was nice.",             // empty, about nothing -> left empty
     ];
     let phases = ["onboarding", "purchase", "usage", "usage", "", "", "", "", "", ""];
     let (_dir, mut p) = project_with(&rows, Some(&phases));
@@ -330,13 +349,19 @@ fn phase_classification_fills_only_empty_phases_and_updates_its_own() {
     let human_before = state(&p)[..5].to_vec();
 
     let report = p.classify_phases(&KeywordEmbedder, MODEL, &PhaseOptions::default()).unwrap();
-    assert_eq!((report.classified, report.unclassified, report.not_embedded, report.changed), (4, 1, 0, 4), "{report:#?}");
+    assert_eq!(
+        (report.classified, report.unclassified, report.not_embedded, report.changed),
+        (4, 1, 0, 4),
+        "{report:#?}"
+    );
     assert_eq!(report.examples, 5);
     let after = state(&p);
     assert_eq!(after[..5], human_before[..], "metadata and manual phases are never touched");
     let keys: Vec<Option<&str>> = after[5..].iter().map(|s| s.0.as_deref()).collect();
     assert_eq!(keys, [Some("onboarding"), Some("purchase"), Some("usage"), Some("customership"), None]);
-    assert!(after[5..9].iter().all(|s| s.1.as_deref() == Some("model") && s.2.is_some_and(|c| (0.5..=1.0).contains(&c))));
+    assert!(after[5..9]
+        .iter()
+        .all(|s| s.1.as_deref() == Some("model") && s.2.is_some_and(|c| (0.5..=1.0).contains(&c))));
     assert_eq!((after[9].1.as_deref(), after[9].2), (None, None));
     let count = |key: &str| report.per_phase.iter().find(|c| c.key == key).unwrap().sources;
     assert_eq!((count("onboarding"), count("usage"), count("evaluation")), (1, 1, 0));
@@ -348,8 +373,12 @@ fn phase_classification_fills_only_empty_phases_and_updates_its_own() {
     assert_eq!(state(&p), after);
 
     // New phase descriptions move the model's own assignments (and only those).
-    let mut list: Vec<(String, String, String)> = p.phases().unwrap().into_iter().map(|x| (x.key, x.name, x.description)).collect();
-    let (i, j) = (list.iter().position(|x| x.0 == "purchase").unwrap(), list.iter().position(|x| x.0 == "customership").unwrap());
+    let mut list: Vec<(String, String, String)> =
+        p.phases().unwrap().into_iter().map(|x| (x.key, x.name, x.description)).collect();
+    let (i, j) = (
+        list.iter().position(|x| x.0 == "purchase").unwrap(),
+        list.iter().position(|x| x.0 == "customership").unwrap(),
+    );
     let (a, b) = (list[i].2.clone(), list[j].2.clone());
     (list[i].2, list[j].2) = (b, a);
     (list[i].1, list[j].1) = ("Buying".into(), "Relationship".into());
@@ -361,7 +390,9 @@ fn phase_classification_fills_only_empty_phases_and_updates_its_own() {
     assert_eq!((now[6].0.as_deref(), now[8].0.as_deref()), (Some("customership"), Some("purchase")));
 
     // Predictions below the threshold clear the model's earlier guesses, never a person's.
-    let strict = p.classify_phases(&KeywordEmbedder, MODEL, &PhaseOptions { min_confidence: 1.01, ..Default::default() }).unwrap();
+    let strict = p
+        .classify_phases(&KeywordEmbedder, MODEL, &PhaseOptions { min_confidence: 1.01, ..Default::default() })
+        .unwrap();
     assert_eq!((strict.classified, strict.unclassified), (0, 5));
     let now = state(&p);
     assert_eq!(now[..5], human_before[..]);

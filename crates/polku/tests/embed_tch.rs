@@ -12,7 +12,8 @@ use polku::analysis::model;
 
 fn rust_bert() -> RustBertEmbedder {
     let dir = model::default_model_dir();
-    RustBertEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
+    RustBertEmbedder::load(&dir)
+        .unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
 
 const SENTENCES: [&str; 8] = [
@@ -64,7 +65,8 @@ fn paraphrases_are_closer_than_unrelated_feedback() {
 fn batching_and_order_do_not_change_a_vector() {
     let e = rust_bert();
     let alone = e.embed(&["Support answered within an hour."]).unwrap();
-    let many: Vec<String> = (0..40).map(|i| format!("Filler sentence number {i} with some more words in it.")).collect();
+    let many: Vec<String> =
+        (0..40).map(|i| format!("Filler sentence number {i} with some more words in it.")).collect();
     let mut texts: Vec<&str> = many.iter().map(String::as_str).collect();
     texts.insert(17, "Support answered within an hour.");
     let together = e.embed(&texts).unwrap();
@@ -162,7 +164,11 @@ fn bad_folders_are_errors_not_panics() {
     std::fs::write(dir.path().join("config.json"), config).unwrap();
     let err = RustBertEmbedder::load(dir.path()).err().expect("heads do not divide").to_string();
     assert!(err.contains("not a multiple of num_attention_heads"), "{err}");
-    std::fs::write(dir.path().join("config.json"), config.replace("\"num_attention_heads\": 5", "\"num_attention_heads\": 12")).unwrap();
+    std::fs::write(
+        dir.path().join("config.json"),
+        config.replace("\"num_attention_heads\": 5", "\"num_attention_heads\": 12"),
+    )
+    .unwrap();
     let err = RustBertEmbedder::load(dir.path()).err().expect("bad tokenizer").to_string();
     assert!(err.contains("tokenizer.json"), "{err}");
 }

@@ -37,7 +37,8 @@ fn english_sentiment_is_right_on_at_least_85_percent_of_unseen_review_sentences(
     let mut items: Vec<(String, bool)> = Vec::new();
     for name in ["amazon", "imdb", "yelp"] {
         let path = dir.join(format!("{name}.json"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (run scripts/fetch-sentiment-data.sh)", path.display()));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run scripts/fetch-sentiment-data.sh)", path.display()));
         let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
         items.extend(rows.iter().filter_map(|r| Some((r["text"].as_str()?.to_string(), r["class"].as_i64()? == 1))));
     }
@@ -75,13 +76,15 @@ fn finnish_sentiment_on_the_held_out_set() {
     let scores: Vec<f32> = texts.iter().zip(&vectors).map(|(t, v)| sentiment.score(t, "fi", v)).collect();
     let polar: Vec<(f32, bool)> =
         rows.iter().zip(&scores).filter(|(r, _)| r.0 != "neu").map(|(r, s)| (*s, r.0 == "pos")).collect();
-    let binary = accuracy(&polar.iter().map(|p| p.0).collect::<Vec<_>>(), &polar.iter().map(|p| p.1).collect::<Vec<_>>());
+    let binary =
+        accuracy(&polar.iter().map(|p| p.0).collect::<Vec<_>>(), &polar.iter().map(|p| p.1).collect::<Vec<_>>());
     let label = |l: &str| match l {
         "pos" => SentimentLabel::Positive,
         "neg" => SentimentLabel::Negative,
         _ => SentimentLabel::Neutral,
     };
-    let three = rows.iter().zip(&scores).filter(|(r, s)| SentimentLabel::of(**s) == label(r.0)).count() as f32 / rows.len() as f32;
+    let three = rows.iter().zip(&scores).filter(|(r, s)| SentimentLabel::of(**s) == label(r.0)).count() as f32
+        / rows.len() as f32;
     println!(
         "MEASURED Finnish (held-out, 360 polar + 60 neutral): binary {:.1}%, three-class {:.1}%",
         binary * 100.0,
@@ -97,7 +100,8 @@ fn journey_phases_are_found_again_for_feedback_that_lost_them() {
     use polku::model::SourceKind;
     use polku::store::sources::SourceFilter;
     let dir = tempfile::tempdir().unwrap();
-    let mut p = polku::demo::build(&dir.path().join("demo.polku"), &assets().join("demo"), &mut |_, _, _| true).unwrap();
+    let mut p =
+        polku::demo::build(&dir.path().join("demo.polku"), &assets().join("demo"), &mut |_, _, _| true).unwrap();
     let mut truth = Vec::new();
     for kind in [SourceKind::Review, SourceKind::Feedback] {
         let (sources, _) = p.sources(&SourceFilter { kind: Some(kind), ..Default::default() }).unwrap();
@@ -107,7 +111,8 @@ fn journey_phases_are_found_again_for_feedback_that_lost_them() {
         }
     }
     assert!(truth.len() >= 50, "{}", truth.len());
-    let survey_before = p.sources(&SourceFilter { kind: Some(SourceKind::SurveyAnswer), ..Default::default() }).unwrap().0;
+    let survey_before =
+        p.sources(&SourceFilter { kind: Some(SourceKind::SurveyAnswer), ..Default::default() }).unwrap().0;
     let (embedder, _) = load();
     p.embed_sentences(embedder.as_ref(), "m", &mut |_, _| true).unwrap();
     let report = p.classify_phases(embedder.as_ref(), "m", &Default::default()).unwrap();
@@ -131,7 +136,8 @@ fn journey_phases_are_found_again_for_feedback_that_lost_them() {
     assert!(report.classified as usize >= placed);
     assert!(placed * 2 >= truth.len(), "at least half are placed");
     assert!(accuracy >= 0.5, "phase accuracy {accuracy}");
-    let survey_after = p.sources(&SourceFilter { kind: Some(SourceKind::SurveyAnswer), ..Default::default() }).unwrap().0;
+    let survey_after =
+        p.sources(&SourceFilter { kind: Some(SourceKind::SurveyAnswer), ..Default::default() }).unwrap().0;
     let phases = |v: &[polku::model::Source]| v.iter().map(|s| s.phase.clone()).collect::<Vec<_>>();
     assert_eq!(phases(&survey_before), phases(&survey_after), "phases from the data are never overwritten");
 }

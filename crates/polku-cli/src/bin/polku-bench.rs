@@ -8,9 +8,10 @@
 //!
 //! `--embed-only [--runs N]` measures sentence-embedding throughput instead: Polku's native
 //! encoder (the default backend) against candle in this process, with CPU time per sentence and
-//! the achieved share of the machine's floating-point peak. `--embed-only [--backend
-//! candle|rust-bert|both] [--runs N]` measures sentence-embedding throughput per backend. `both` runs each backend in its own child process (this binary again),
-//! so each peak RSS is that backend's alone; `rust-bert` needs `--features rust-bert`.
+//! the achieved share of the machine's floating-point peak. `--embed-only --backend
+//! candle|rust-bert|both [--runs N]` measures one backend per process instead, with its peak
+//! RSS: `both` runs each backend in its own child process (this binary again), so each peak
+//! RSS is that backend's alone; `rust-bert` needs `--features rust-bert`.
 //!
 //! Answers are drawn from the demo survey's real comments (Finnish and English) with random
 //! scores, dates, customers and phases, so term statistics look like real feedback.
@@ -29,7 +30,7 @@ struct Args {
     reader_only: bool,
     /// Only embedding throughput of the demo survey's sentences (`--embed-only`).
     embed_only: bool,
-    /// Embedding backend: `candle` (default), `rust-bert` or `both` (`--backend`).
+    /// Embedding backend(s) (`--backend`): `native`, `candle` (default), `rust-bert`, `both` (candle and rust-bert) or `all`.
     backend: String,
     /// `--backend` was given; without it, `--embed-only` compares the native encoder and candle.
     backend_given: bool,
@@ -64,7 +65,7 @@ fn args() -> Args {
             "--runs" => a.runs = val().parse().ok().filter(|&n| n > 0).expect("--runs N (N >= 1)"),
             "--child" => a.child = true,
             other => panic!(
-                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend candle|rust-bert|both --runs N)"
+                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend native|candle|rust-bert|both|all --runs N)"
             ),
         }
     }
@@ -194,15 +195,24 @@ fn main() {
         println!("grew to {total} segments in {:.1} s", t.elapsed().as_secs_f64());
     }
     let classes: [(&str, &[&str]); 4] = [
-        ("single word", &["toimitus", "laskutus", "support", "sync", "hinta", "price", "raportointi", "onboarding", "tuki", "app"]),
-        ("phrase", &["\"planning board\"", "\"customer success\"", "\"mobile app\"", "\"price increase\"", "\"ei toimi\""]),
-        ("filtered", &[
-            "support kind:survey_answer phase:usage score:0..6",
-            "hinta segment:smb date:2025",
-            "sync date:2025-05..2025-09 score:<7",
-            "toimitus phase:onboarding",
-            "price AND (support OR tuki) NOT sync",
-        ]),
+        (
+            "single word",
+            &["toimitus", "laskutus", "support", "sync", "hinta", "price", "raportointi", "onboarding", "tuki", "app"],
+        ),
+        (
+            "phrase",
+            &["\"planning board\"", "\"customer success\"", "\"mobile app\"", "\"price increase\"", "\"ei toimi\""],
+        ),
+        (
+            "filtered",
+            &[
+                "support kind:survey_answer phase:usage score:0..6",
+                "hinta segment:smb date:2025",
+                "sync date:2025-05..2025-09 score:<7",
+                "toimitus phase:onboarding",
+                "price AND (support OR tuki) NOT sync",
+            ],
+        ),
         ("prefix/fuzzy", &["integr*", "laskut*", "procountr~", "raportoint~"]),
     ];
     for q in ["support", "\"planning board\""] {
@@ -295,17 +305,20 @@ fn reader(dir: &Path, comments: &[String]) {
 }
 
 /// The embedding backends this binary was built with.
-const BACKENDS: &[&str] = if cfg!(feature = "rust-bert") { &["candle", "rust-bert"] } else { &["candle"] };
+const BACKENDS: &[&str] =
+    if cfg!(feature = "rust-bert") { &["native", "candle", "rust-bert"] } else { &["native", "candle"] };
 
 /// Sentences per second for embedding the demo survey's sentences with the default model on
 /// the CPU (median of `--runs` runs) and peak memory, per backend.
 fn embed(comments: &[String], a: &Args) {
     let wanted: Vec<&'static str> = match a.backend.as_str() {
         "both" => vec!["candle", "rust-bert"],
+        "all" => vec!["native", "candle", "rust-bert"],
+        "native" => vec!["native"],
         "candle" => vec!["candle"],
         "rust-bert" => vec!["rust-bert"],
         other => {
-            eprintln!("polku-bench: unknown backend {other:?} (use candle, rust-bert or both)");
+            eprintln!("polku-bench: unknown backend {other:?} (use native, candle, rust-bert, both or all)");
             std::process::exit(2);
         }
     };
@@ -343,7 +356,8 @@ fn embed(comments: &[String], a: &Args) {
             eprintln!("polku-bench: the {b} run failed ({})", out.status);
             std::process::exit(1);
         }
-        let fields: Vec<&str> = stdout.lines().find_map(|l| l.strip_prefix("embed-result ")).expect("result line").split(' ').collect();
+        let fields: Vec<&str> =
+            stdout.lines().find_map(|l| l.strip_prefix("embed-result ")).expect("result line").split(' ').collect();
         results.push(EmbedResult {
             backend: b,
             sentences: fields[1].parse().unwrap(),
@@ -360,7 +374,11 @@ fn embed(comments: &[String], a: &Args) {
     for r in &results {
         println!("  {:10} {:6.0} sentences/s  peak RSS {:4.0} MB", r.backend, r.median, r.peak_kb as f64 / 1024.0);
     }
-    println!("  ratio candle/rust-bert: {:.2} (sentences/s)", results[0].median / results[1].median);
+    if let Some(base) = results.iter().find(|r| r.backend == "rust-bert") {
+        for r in results.iter().filter(|r| r.backend != "rust-bert") {
+            println!("  ratio {}/rust-bert: {:.2} (sentences/s)", r.backend, r.median / base.median);
+        }
+    }
 }
 
 struct EmbedResult {
@@ -379,6 +397,7 @@ fn load_embedder(backend: &str) -> Box<dyn polku::analysis::embed::Embedder> {
     match backend {
         #[cfg(feature = "rust-bert")]
         "rust-bert" => Box::new(polku::analysis::embed_tch::RustBertEmbedder::load(&dir).unwrap_or_else(fail)),
+        "native" => Box::new(polku::analysis::encoder::NativeEmbedder::load(&dir).unwrap_or_else(fail)),
         _ => Box::new(polku::analysis::embed::CandleEmbedder::load(&dir).unwrap_or_else(fail)),
     }
 }
@@ -391,15 +410,7 @@ fn embed_one(backend: &'static str, comments: &[String], runs: usize) -> EmbedRe
     let t = Instant::now();
     let model = load_embedder(backend);
     let load_secs = t.elapsed().as_secs_f64();
-    let sentences: Vec<String> = comments
-        .iter()
-        .flat_map(|c| {
-            polku::analysis::sentences::split(c, "und")
-                .into_iter()
-                .map(|s| c.chars().skip(s.start).take(s.end - s.start).collect::<String>())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let sentences = demo_sentences(comments);
     let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let mut rates = Vec::new();
     for _ in 0..runs {
@@ -459,7 +470,9 @@ fn core_peak_gflops() -> Option<f64> {
             }
             let mut out = [0.0f32; 8];
             // SAFETY: `out` holds 8 floats.
-            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), a.iter().fold(_mm256_setzero_ps(), |s, &x| _mm256_add_ps(s, x))) };
+            unsafe {
+                _mm256_storeu_ps(out.as_mut_ptr(), a.iter().fold(_mm256_setzero_ps(), |s, &x| _mm256_add_ps(s, x)))
+            };
             out.iter().sum()
         }
         let (lanes, run): (f64, fn(u64) -> f32) = if is_x86_feature_detected!("avx512f") {
@@ -527,8 +540,12 @@ fn native_vs_candle(comments: &[String], runs: usize) {
         std::process::exit(1)
     }
     let dir = polku::analysis::model::default_model_dir();
+    let t = Instant::now();
     let native = NativeEmbedder::load(&dir).unwrap_or_else(fail);
+    let native_load = t.elapsed().as_secs_f64();
+    let t = Instant::now();
     let candle = CandleEmbedder::load(&dir).unwrap_or_else(fail);
+    let candle_load = t.elapsed().as_secs_f64();
     let sentences = demo_sentences(comments);
     let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let tokens: usize = native.token_counts(&texts).unwrap().iter().sum();
@@ -538,20 +555,30 @@ fn native_vs_candle(comments: &[String], runs: usize) {
     let median = |v: &[f64]| {
         let mut s = v.to_vec();
         s.sort_by(f64::total_cmp);
-        if s.len() % 2 == 1 { s[s.len() / 2] } else { (s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0 }
+        if s.len() % 2 == 1 {
+            s[s.len() / 2]
+        } else {
+            (s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0
+        }
     };
-    let load = std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
     println!(
         "embed (all-MiniLM-L6-v2): {} sentences of the demo survey, {:.1} tokens per sentence on average ([CLS] and [SEP] included), median of {runs} runs; {cores} cores, load average {load}",
         texts.len(),
         tokens as f64 / texts.len() as f64,
     );
     if let Some(p) = core_peak {
-        println!("  fp32 peak (measured, FMA loop): {p:.0} GFLOP/s per core, {:.0} GFLOP/s for {cores} cores", p * cores as f64);
+        println!(
+            "  fp32 peak (measured, FMA loop): {p:.0} GFLOP/s per core, {:.0} GFLOP/s for {cores} cores",
+            p * cores as f64
+        );
     }
     let mut results = Vec::new();
-    for (name, model) in [("candle", &candle as &dyn Embedder), ("native", &native as &dyn Embedder)] {
-        if name == "candle" && std::env::var_os("TUNE_SKIP_CANDLE").is_some() { results.push((1.0, 1.0)); continue; } // TUNE
+    for (name, model, load) in
+        [("candle", &candle as &dyn Embedder, candle_load), ("native", &native as &dyn Embedder, native_load)]
+    {
         let (mut rates, mut cpu) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let (t, u) = (Instant::now(), user_cpu_secs());
@@ -564,11 +591,14 @@ fn native_vs_candle(comments: &[String], runs: usize) {
         let shown: Vec<String> = rates.iter().map(|r| format!("{r:.0}")).collect();
         let share = |g: f64, peak: f64| format!("{:.0}%", 100.0 * g / peak);
         let (of_machine, of_core) = match core_peak {
-            Some(p) => (format!(" = {} of the machine's peak", share(wall_gflops, p * cores as f64)), format!(" = {} of a core's peak", share(cpu_gflops, p))),
+            Some(p) => (
+                format!(" = {} of the machine's peak", share(wall_gflops, p * cores as f64)),
+                format!(" = {} of a core's peak", share(cpu_gflops, p)),
+            ),
             None => (String::new(), String::new()),
         };
         println!(
-            "  {name:6} {rate:5.0} sentences/s (runs {}), {wall_gflops:5.1} GFLOP/s{of_machine}; user CPU {:.2} ms/sentence, {cpu_gflops:5.1} GFLOP per CPU-second{of_core}",
+            "  {name:6} {rate:5.0} sentences/s (runs {}), {wall_gflops:5.1} GFLOP/s{of_machine}; user CPU {:.2} ms/sentence, {cpu_gflops:5.1} GFLOP per CPU-second{of_core}; load {load:.2} s",
             shown.join("/"),
             cpu * 1e3 / texts.len() as f64,
         );

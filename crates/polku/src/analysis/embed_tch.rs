@@ -108,7 +108,8 @@ fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<
 /// Converts `safetensors` into a libtorch archive at `ot` (float tensors as f32).
 pub fn convert_safetensors(safetensors: &Path, ot: &Path) -> Result<()> {
     let bytes = std::fs::read(safetensors).map_err(|e| Error::io(safetensors, e))?;
-    let st = safetensors::SafeTensors::deserialize(&bytes).map_err(|e| err(safetensors, "not a safetensors file", e))?;
+    let st =
+        safetensors::SafeTensors::deserialize(&bytes).map_err(|e| err(safetensors, "not a safetensors file", e))?;
     let mut named = Vec::new();
     for (name, view) in st.tensors() {
         use safetensors::Dtype as D;
@@ -125,7 +126,8 @@ pub fn convert_safetensors(safetensors: &Path, ot: &Path) -> Result<()> {
             other => return Err(err(safetensors, &format!("tensor {name}"), format!("unsupported type {other:?}"))),
         };
         let shape: Vec<i64> = view.shape().iter().map(|&d| d as i64).collect();
-        let mut t = Tensor::f_of_data_size(view.data(), &shape, kind).map_err(|e| err(safetensors, &format!("tensor {name}"), e))?;
+        let mut t = Tensor::f_of_data_size(view.data(), &shape, kind)
+            .map_err(|e| err(safetensors, &format!("tensor {name}"), e))?;
         if matches!(kind, Kind::Half | Kind::BFloat16 | Kind::Double) {
             t = t.f_to_kind(Kind::Float).map_err(|e| err(safetensors, &format!("tensor {name}"), e))?;
         }
@@ -184,12 +186,14 @@ impl RustBertEmbedder {
     pub fn load(dir: &Path) -> Result<Self> {
         let info = model::inspect(dir)?;
         let config_path = dir.join("config.json");
-        let config: BertConfig = serde_json::from_slice(&std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?)
-            .map_err(|e| err(&config_path, "not a BERT configuration", e))?;
+        let config: BertConfig =
+            serde_json::from_slice(&std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?)
+                .map_err(|e| err(&config_path, "not a BERT configuration", e))?;
         check_config(&config_path, &config)?;
 
         let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| err(&tokenizer_path, "unreadable tokenizer", e))?;
+        let mut tokenizer =
+            Tokenizer::from_file(&tokenizer_path).map_err(|e| err(&tokenizer_path, "unreadable tokenizer", e))?;
         // Never feed more positions than the model has.
         let max_length = MAX_TOKENS.min(config.max_position_embeddings as usize);
         tokenizer
@@ -204,7 +208,11 @@ impl RustBertEmbedder {
             // A damaged or foreign cache file: convert again once, then report what is wrong.
             weights = ensure_converted(dir, true)?;
             vars.load(&weights).map_err(|e| {
-                err(&dir.join("model.safetensors"), &format!("weights do not fit the configuration (converted to {})", weights.display()), e)
+                err(
+                    &dir.join("model.safetensors"),
+                    &format!("weights do not fit the configuration (converted to {})", weights.display()),
+                    e,
+                )
             })?;
         }
         vars.freeze();
@@ -222,7 +230,8 @@ impl RustBertEmbedder {
     }
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let enc = self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+        let enc =
+            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let (n, len) = (texts.len() as i64, enc.first().map_or(0, |e| e.get_ids().len()) as i64);
         let ids: Vec<i64> = enc.iter().flat_map(|e| e.get_ids().iter().map(|&x| x as i64)).collect();
         let mask: Vec<i64> = enc.iter().flat_map(|e| e.get_attention_mask().iter().map(|&x| x as i64)).collect();
@@ -234,12 +243,17 @@ impl RustBertEmbedder {
             let types = ids.f_zeros_like().map_err(e)?;
             // The model is never changed after loading, so a lock poisoned by a caught panic is harmless.
             let model = self.model.lock().unwrap_or_else(|p| p.into_inner());
-            let out = tch::no_grad(|| model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, None, None, false))
-                .map_err(|e| e.to_string())?;
+            let out =
+                tch::no_grad(|| model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, None, None, false))
+                    .map_err(|e| e.to_string())?;
             drop(model);
             // Mean over the real tokens, then unit length, as sentence-transformers does.
             let m = mask.f_to_kind(Kind::Float).and_then(|m| m.f_unsqueeze(2)).map_err(e)?;
-            let summed = out.hidden_state.f_mul(&m).and_then(|h| h.f_sum_dim_intlist(Some(&[1i64][..]), false, Kind::Float)).map_err(e)?;
+            let summed = out
+                .hidden_state
+                .f_mul(&m)
+                .and_then(|h| h.f_sum_dim_intlist(Some(&[1i64][..]), false, Kind::Float))
+                .map_err(e)?;
             let counts = m.f_sum_dim_intlist(Some(&[1i64][..]), false, Kind::Float).map_err(e)?;
             let pooled = summed.f_div(&counts).map_err(e)?;
             let norm = pooled
@@ -256,7 +270,8 @@ impl RustBertEmbedder {
         // infallible wrappers inside rust-bert: keep them from taking the application down.
         let flat = catch_unwind(AssertUnwindSafe(run))
             .map_err(|p| {
-                let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
+                let msg =
+                    p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
                 format!("libtorch failed: {}", msg.unwrap_or_default())
             })
             .and_then(|r| r)

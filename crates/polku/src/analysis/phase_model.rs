@@ -155,7 +155,12 @@ impl Project {
     /// the module documentation) from the stored sentence vectors of `model`, and writes the
     /// confident ones with origin `model` in one transaction. `embedder` must be the model the
     /// sentences were embedded with; it embeds the phases' names and descriptions.
-    pub fn classify_phases(&mut self, embedder: &dyn Embedder, model: &str, opts: &PhaseOptions) -> Result<PhaseReport> {
+    pub fn classify_phases(
+        &mut self,
+        embedder: &dyn Embedder,
+        model: &str,
+        opts: &PhaseOptions,
+    ) -> Result<PhaseReport> {
         let phases = self.phases()?;
         if phases.is_empty() {
             return Err(Error::Invalid("the project has no journey phases to classify into".into()));
@@ -164,7 +169,13 @@ impl Project {
         let dim = rows.first().map_or(0, |r| r.vector.len());
         let texts: Vec<String> = phases
             .iter()
-            .map(|p| if p.description.trim().is_empty() { p.name.clone() } else { format!("{}: {}", p.name, p.description) })
+            .map(|p| {
+                if p.description.trim().is_empty() {
+                    p.name.clone()
+                } else {
+                    format!("{}: {}", p.name, p.description)
+                }
+            })
             .collect();
         let priors = embedder.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
         if dim > 0 && priors.iter().any(|p| p.len() != dim) {
@@ -199,7 +210,8 @@ impl Project {
         // A source's own sentences: those not in a segment with a phase of its own, or all of them.
         let own = |source: Id| -> Vec<usize> {
             let all = by_source.get(&source).cloned().unwrap_or_default();
-            let unphased: Vec<usize> = all.iter().copied().filter(|&i| !segment_phase.contains_key(&rows[i].segment_id)).collect();
+            let unphased: Vec<usize> =
+                all.iter().copied().filter(|&i| !segment_phase.contains_key(&rows[i].segment_id)).collect();
             if unphased.is_empty() {
                 all
             } else {
@@ -224,7 +236,8 @@ impl Project {
                 examples.push((p, direction(idx)));
             }
         }
-        let mut sums: Vec<Vec<f32>> = priors.iter().map(|p| p.iter().map(|x| x * opts.prior_weight).collect()).collect();
+        let mut sums: Vec<Vec<f32>> =
+            priors.iter().map(|p| p.iter().map(|x| x * opts.prior_weight).collect()).collect();
         for (p, v) in &examples {
             sums[*p].iter_mut().zip(v).for_each(|(s, x)| *s += x);
         }
@@ -245,7 +258,10 @@ impl Project {
             changed: 0,
             examples: examples.len() as u32,
             temperature,
-            per_phase: phases.iter().map(|p| PhaseCount { phase_id: p.id, key: p.key.clone(), name: p.name.clone(), sources: 0 }).collect(),
+            per_phase: phases
+                .iter()
+                .map(|p| PhaseCount { phase_id: p.id, key: p.key.clone(), name: p.name.clone(), sources: 0 })
+                .collect(),
             predictions: Vec::new(),
         };
         let mut updates: Vec<Update> = Vec::new();
@@ -259,8 +275,12 @@ impl Project {
                 continue;
             }
             let probs = softmax(&direction(&idx), &prototypes, temperature);
-            let (best, confidence) =
-                probs.iter().copied().enumerate().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))).unwrap_or((0, 0.0));
+            let (best, confidence) = probs
+                .iter()
+                .copied()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .unwrap_or((0, 0.0));
             let assigned = confidence >= opts.min_confidence;
             report.predictions.push(PhasePrediction {
                 source_id: *id,
@@ -272,7 +292,12 @@ impl Project {
             if assigned {
                 report.classified += 1;
                 report.per_phase[best].sources += 1;
-                updates.push(Update { source: *id, phase: Some(phases[best].id), confidence: Some(confidence), before: *phase });
+                updates.push(Update {
+                    source: *id,
+                    phase: Some(phases[best].id),
+                    confidence: Some(confidence),
+                    before: *phase,
+                });
             } else {
                 report.unclassified += 1;
                 updates.push(Update { source: *id, phase: None, confidence: None, before: *phase });

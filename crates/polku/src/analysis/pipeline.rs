@@ -182,12 +182,17 @@ mod tests {
 
         p.embed_sentences(&Constant, "m", &mut |_, _| true).unwrap();
         let embedded = p.analysis_status("m").unwrap();
-        assert_eq!((embedded.segments_embedded, embedded.sentences, embedded.sentences_scored), (2, 3, 0), "{embedded:?}");
+        assert_eq!(
+            (embedded.segments_embedded, embedded.sentences, embedded.sentences_scored),
+            (2, 3, 0),
+            "{embedded:?}"
+        );
         assert!(embedded.work_left(), "sentiment is still to score");
         // Another model has done nothing.
         assert_eq!(p.analysis_status("other").unwrap().segments_embedded, 0);
 
-        p.write(|tx| Ok((tx.execute("UPDATE sentences SET sentiment = 0.1", [])?, crate::project::Touched::none()))).unwrap();
+        p.write(|tx| Ok((tx.execute("UPDATE sentences SET sentiment = 0.1", [])?, crate::project::Touched::none())))
+            .unwrap();
         let scored = p.analysis_status("m").unwrap();
         assert_eq!((scored.sentences_scored, scored.themes), (3, 0));
         assert!(!scored.work_left());

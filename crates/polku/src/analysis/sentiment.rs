@@ -156,7 +156,8 @@ impl Lexicon {
 
     /// Reads a `term<TAB>valence` table (valence −4…4) and a `term<TAB>kind<TAB>factor` table.
     pub fn parse(lang: &str, valences: &str, modifiers: &str) -> Result<Lexicon> {
-        let bad = |file: &str, line: usize, what: &str| Error::Model(format!("{lang} lexicon {file}, line {line}: {what}"));
+        let bad =
+            |file: &str, line: usize, what: &str| Error::Model(format!("{lang} lexicon {file}, line {line}: {what}"));
         let mut stems = stem_analyzer(lang);
         let mut sums: HashMap<String, (f32, f32)> = HashMap::new();
         let header = |l: &str| l.starts_with("term\t");
@@ -328,7 +329,11 @@ pub fn train_head(
     let (mut train, mut dev) = (Vec::new(), Vec::new());
     for (i, (r, v)) in data.iter().zip(&vectors).enumerate() {
         let item = (v.as_slice(), r.rating > 0.0, r.text);
-        if i % 10 == 9 { dev.push(item) } else { train.push(item) }
+        if i % 10 == 9 {
+            dev.push(item)
+        } else {
+            train.push(item)
+        }
     }
     let (weights, bias) = logistic_regression(&train, embedder.dimension());
     let probe_vector = embedder.embed(&[PROBE])?.pop().unwrap_or_default().into_iter().take(PROBE_DIMS).collect();
@@ -403,7 +408,10 @@ pub fn read_vader_ground_truth(dir: &Path) -> Result<Vec<(String, f32)>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(Error::Model(format!("{}: no *_GroundTruth.txt files (run scripts/fetch-sentiment-data.sh)", dir.display())));
+        return Err(Error::Model(format!(
+            "{}: no *_GroundTruth.txt files (run scripts/fetch-sentiment-data.sh)",
+            dir.display()
+        )));
     }
     let mut out = Vec::new();
     for f in files {
@@ -413,9 +421,9 @@ pub fn read_vader_ground_truth(dir: &Path) -> Result<Vec<(String, f32)>> {
             let [_, rating, text] = cols[..] else {
                 return Err(Error::Model(format!("{}, line {}: expected id<TAB>rating<TAB>text", f.display(), i + 1)));
             };
-            let rating: f32 = rating
-                .parse()
-                .map_err(|_| Error::Model(format!("{}, line {}: rating '{rating}' is not a number", f.display(), i + 1)))?;
+            let rating: f32 = rating.parse().map_err(|_| {
+                Error::Model(format!("{}, line {}: rating '{rating}' is not a number", f.display(), i + 1))
+            })?;
             out.push((text.to_string(), rating));
         }
     }

@@ -52,7 +52,8 @@ impl Project {
             })?;
         }
         let todo: Vec<Id> = {
-            let mut st = self.conn().prepare("SELECT id FROM sentences WHERE model = ?1 AND sentiment IS NULL ORDER BY id")?;
+            let mut st =
+                self.conn().prepare("SELECT id FROM sentences WHERE model = ?1 AND sentiment IS NULL ORDER BY id")?;
             let ids = st.query_map([model], |r| r.get(0))?.collect::<Result<_, _>>()?;
             ids
         };
@@ -99,7 +100,9 @@ impl Project {
     /// Sentiment of a whole source, if any of its sentences are scored.
     pub fn source_sentiment(&self, source: Id, model: &str) -> Result<Option<SentimentRollup>> {
         let (score, n): (Option<f64>, u32) = self.conn().query_row(
-            &format!("SELECT {ROLLUP} FROM sentences x WHERE x.source_id = ?1 AND x.model = ?2 AND x.sentiment IS NOT NULL"),
+            &format!(
+                "SELECT {ROLLUP} FROM sentences x WHERE x.source_id = ?1 AND x.model = ?2 AND x.sentiment IS NOT NULL"
+            ),
             params![source, model],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

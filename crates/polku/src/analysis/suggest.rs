@@ -208,11 +208,13 @@ impl Project {
         let mut st = self.conn().prepare_cached("SELECT DISTINCT source_id FROM codings WHERE origin <> 'model'")?;
         let read: HashSet<Id> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
 
-        let mut report = SuggestionReport { suggestions: Vec::new(), trained: Vec::new(), too_few_examples: Vec::new() };
+        let mut report =
+            SuggestionReport { suggestions: Vec::new(), trained: Vec::new(), too_few_examples: Vec::new() };
         let mut scored: Vec<(f64, Id, usize)> = Vec::new();
         let empty = HashSet::new();
         for (code_id, name) in &codes {
-            let ex: Vec<usize> = examples.get(code_id).map_or(Vec::new(), |e| e.iter().filter_map(|s| index.get(s).copied()).collect());
+            let ex: Vec<usize> =
+                examples.get(code_id).map_or(Vec::new(), |e| e.iter().filter_map(|s| index.get(s).copied()).collect());
             let entry = CodeExamples { code_id: *code_id, name: name.clone(), examples: ex.len() as u32 };
             if ex.len() < MIN_EXAMPLES {
                 if code.is_some() {
@@ -280,7 +282,13 @@ impl Project {
 /// Fits the score-to-probability map for a code with examples `ex` (indexes into `rows`).
 /// Negatives are the sentences of `read` sources no coding of the code touches (all untouched
 /// sentences when there are fewer than [`MIN_READ_NEGATIVES`] of those); `None` when there is nothing to contrast the examples with.
-fn calibrate(rows: &[VectorRow], ex: &[usize], touched: &HashSet<Id>, read: &HashSet<Id>, dim: usize) -> Option<Calibration> {
+fn calibrate(
+    rows: &[VectorRow],
+    ex: &[usize],
+    touched: &HashSet<Id>,
+    read: &HashSet<Id>,
+    dim: usize,
+) -> Option<Calibration> {
     let mut sum = vec![0f32; dim];
     for &i in ex {
         sum.iter_mut().zip(&rows[i].vector).for_each(|(s, x)| *s += x);

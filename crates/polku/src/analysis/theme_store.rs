@@ -209,7 +209,8 @@ fn insert_theme(tx: &Transaction, model: &str, theme: &Theme, members: &[Id], st
         params![model, theme.name, terms.join(TERM_SEPARATOR), status.as_str(), crate::text::now()],
     )?;
     let id = tx.last_insert_rowid();
-    let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO theme_sentences(theme_id, sentence_id, rank) VALUES (?1, ?2, ?3)")?;
+    let mut ins =
+        tx.prepare_cached("INSERT OR IGNORE INTO theme_sentences(theme_id, sentence_id, rank) VALUES (?1, ?2, ?3)")?;
     let reps: Vec<Id> = theme.representatives.iter().copied().filter(|r| members.contains(r)).collect();
     for &m in members {
         let rank = reps.iter().position(|&r| r == m).map(|p| p as i64);
@@ -264,9 +265,7 @@ impl Project {
 
     /// One stored theme by id.
     pub fn theme(&self, id: Id) -> Result<StoredTheme> {
-        self.query_themes("t.id = ?1", &id)?
-            .pop()
-            .ok_or_else(|| Error::NotFound { what: "theme", key: id.to_string() })
+        self.query_themes("t.id = ?1", &id)?.pop().ok_or_else(|| Error::NotFound { what: "theme", key: id.to_string() })
     }
 
     fn query_themes(&self, cond: &str, arg: &dyn rusqlite::ToSql) -> Result<Vec<StoredTheme>> {
@@ -303,7 +302,13 @@ impl Project {
         for t in &mut themes {
             t.quotes = st
                 .query_map([t.id], |r| {
-                    Ok(ThemeQuote { sentence_id: r.get(0)?, source_id: r.get(1)?, start: r.get(2)?, end: r.get(3)?, text: r.get(4)? })
+                    Ok(ThemeQuote {
+                        sentence_id: r.get(0)?,
+                        source_id: r.get(1)?,
+                        start: r.get(2)?,
+                        end: r.get(3)?,
+                        text: r.get(4)?,
+                    })
                 })?
                 .collect::<Result<_, _>>()?;
         }
@@ -378,7 +383,12 @@ impl Project {
             members.iter().map(|m| ThemeInput { id: m.id, text: &m.text, lang: &m.lang, vector: &m.vector }).collect();
         let mut parts = Vec::new();
         for min_size in (2..=(members.len() / 2).min(SPLIT_MAX_MIN_SIZE)).rev() {
-            let opts = ThemeOptions { min_cluster_size: min_size, min_samples: min_size.min(4), max_share: 1.0, ..Default::default() };
+            let opts = ThemeOptions {
+                min_cluster_size: min_size,
+                min_samples: min_size.min(4),
+                max_share: 1.0,
+                ..Default::default()
+            };
             parts = themes::discover(&inputs, &opts);
             if parts.len() >= 2 {
                 break;
@@ -432,7 +442,10 @@ impl Project {
     pub fn promote_theme(&mut self, id: Id, to: &PromoteTo) -> Result<Promotion> {
         let theme = self.theme(id)?;
         if theme.status == ThemeStatus::Discarded {
-            return Err(Error::Invalid(format!("theme {id} '{}' is discarded; restore it before promoting it", theme.name)));
+            return Err(Error::Invalid(format!(
+                "theme {id} '{}' is discarded; restore it before promoting it",
+                theme.name
+            )));
         }
         let (code_id, created_code) = match to {
             PromoteTo::Code(c) => {
@@ -475,7 +488,9 @@ impl Project {
             Err(e) => {
                 if created_code {
                     // Nothing was coded with it; do not leave an empty code behind.
-                    let _ = self.write(|tx| Ok((tx.execute("DELETE FROM codes WHERE id = ?1", [code_id]).map(|_| ())?, Touched::none())));
+                    let _ = self.write(|tx| {
+                        Ok((tx.execute("DELETE FROM codes WHERE id = ?1", [code_id]).map(|_| ())?, Touched::none()))
+                    });
                 }
                 return Err(e);
             }
