@@ -199,6 +199,19 @@ enum Command {
         #[arg(long, default_value_t = 0.5)]
         min_confidence: f32,
     },
+    /// Installed models ($POLKU_MODELS or assets/models): list them, add a local folder, or
+    /// choose the one a project's analyses use.
+    Models {
+        /// Copy this Hugging Face BERT sentence-embedding folder in (checked first).
+        #[arg(long)]
+        add: Option<PathBuf>,
+        /// With --use: the project whose model to choose.
+        #[arg(long)]
+        project: Option<PathBuf>,
+        /// Installed model name for --project.
+        #[arg(long = "use", requires = "project")]
+        use_model: Option<String>,
+    },
     /// Train the sentiment head for a model from people's ratings (VADER's ground truth,
     /// fetched by scripts/fetch-sentiment-data.sh); the default model ships with a head.
     TrainSentiment {
@@ -557,8 +570,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Analyze { project, model } => {
             let mut p = open(&project, &coder)?;
-            let dir = model.unwrap_or_else(polku::analysis::model::default_model_dir);
-            let (embedder, name) = load_model(Some(dir.clone()))?;
+            let dir = model_dir(&p, model)?;
+            let (embedder, name) = load_model(&dir)?;
             let pb = bar(0, "embedding", out.json);
             let r = p.analyze(embedder.as_ref(), &name, &dir, &mut |stage, done, total| {
                 pb.set_message(format!("{stage:?}").to_lowercase());
@@ -587,9 +600,33 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             ));
             out.value(&serde_json::to_value(&r)?);
         }
+        Command::Models { add, project, use_model } => {
+            let dir = polku::analysis::model::models_dir();
+            if let Some(from) = add {
+                let m = polku::analysis::model::add_model(&from, &dir)?;
+                out.message(&format!("installed '{}' in {}", m.name, dir.display()));
+            }
+            if let (Some(project), Some(name)) = (project, use_model) {
+                let mut p = open(&project, &coder)?;
+                p.set_analysis_model(&name)?;
+                out.message(&format!("{} now analyses with '{name}'", project.display()));
+            }
+            let models = polku::analysis::model::installed_models(&dir);
+            for m in &models {
+                match (&m.info, &m.problem) {
+                    (Some(i), _) => out.message(&format!("{}  {} · {} dims · {} layers", m.name, i.architecture, i.dimension, i.layers)),
+                    (_, Some(problem)) => out.message(&format!("{}  (not usable: {problem})", m.name)),
+                    _ => {}
+                }
+            }
+            if models.is_empty() {
+                out.message(&format!("no models in {} (scripts/fetch-model.sh fetches the default)", dir.display()));
+            }
+            out.value(&serde_json::to_value(&models)?);
+        }
         Command::TrainSentiment { model, data, out: file } => {
             let dir = model.unwrap_or_else(polku::analysis::model::default_model_dir);
-            let (embedder, name) = load_model(Some(dir.clone()))?;
+            let (embedder, name) = load_model(&dir)?;
             let rated = polku::analysis::sentiment::read_vader_ground_truth(&data)?;
             let items: Vec<Rated> = rated.iter().map(|(t, r)| Rated { text: t, rating: *r }).collect();
             let pb = bar(0, "embedding", out.json);
@@ -617,7 +654,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Themes { project, model, min_size, rediscover } => {
             let mut p = open(&project, &coder)?;
-            let name = model_name(&model.unwrap_or_else(polku::analysis::model::default_model_dir));
+            let name = model_name(&model_dir(&p, model)?);
             if rediscover {
                 let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: min_size, ..Default::default() };
                 let found: Vec<_> = p.discover_themes(&name, &opts)?.into_iter().map(|t| t.theme).collect();
@@ -689,7 +726,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Suggest { project, model, code, limit, accept_above } => {
             let mut p = open(&project, &coder)?;
-            let name = model_name(&model.unwrap_or_else(polku::analysis::model::default_model_dir));
+            let name = model_name(&model_dir(&p, model)?);
             if accept_above.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
                 bail!("--accept-above must be between 0 and 1");
             }
@@ -722,7 +759,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::ClassifyPhases { project, model, min_confidence } => {
             let mut p = open(&project, &coder)?;
-            let (embedder, name) = load_model(model)?;
+            let (embedder, name) = load_model(&model_dir(&p, model)?)?;
             let opts = polku::analysis::phase_model::PhaseOptions { min_confidence, ..Default::default() };
             let r = p.classify_phases(embedder.as_ref(), &name, &opts)?;
             out.message(&format!(
@@ -736,7 +773,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Similar { project, text, model, limit } => {
             let p = open(&project, &coder)?;
-            let (embedder, name) = load_model(model)?;
+            let (embedder, name) = load_model(&model_dir(&p, model)?)?;
             let hits = p.similar_sentences(embedder.as_ref(), &name, &text, limit)?;
             if hits.is_empty() {
                 out.message(&format!("no embedded sentences yet: run `polku analyze {}` first", project.display()));
@@ -833,12 +870,19 @@ fn parse_sort(s: &str) -> Result<SourceSort, String> {
 
 /// Loads the embedding model in `dir` (default: the fetched all-MiniLM-L6-v2) and names it by
 /// its folder, the key its stored vectors are kept under.
-fn load_model(dir: Option<PathBuf>) -> Result<(Box<dyn polku::analysis::embed::Embedder + Sync>, String)> {
-    let dir = dir.unwrap_or_else(polku::analysis::model::default_model_dir);
-    let embedder = polku::analysis::embed::load_default(&dir)
+fn load_model(dir: &Path) -> Result<(Box<dyn polku::analysis::embed::Embedder + Sync>, String)> {
+    let embedder = polku::analysis::embed::load_default(dir)
         .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")?;
-    let name = model_name(&dir);
-    Ok((embedder, name))
+    Ok((embedder, model_name(dir)))
+}
+
+/// The model folder a command on project `p` uses: `--model DIR`, else the project's chosen
+/// installed model (`polku models --use`), else the default.
+fn model_dir(p: &Project, model: Option<PathBuf>) -> Result<PathBuf> {
+    Ok(match model {
+        Some(dir) => dir,
+        None => polku::analysis::model::models_dir().join(p.analysis_model()?),
+    })
 }
 
 /// The key a model's stored vectors are kept under: its folder name.

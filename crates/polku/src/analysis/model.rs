@@ -1,5 +1,5 @@
-//! Model folders: where the default model lives, and checking that a folder holds a model
-//! Polku can run before anything is loaded from it.
+//! Model folders: where installed models live (list, add, choose one per project), and
+//! checking that a folder holds a model Polku can run before anything is loaded from it.
 //!
 //! A user can point Polku at any Hugging Face BERT-family sentence-embedding folder
 //! (`config.json`, `tokenizer.json`, `model.safetensors`); a wrong folder gets an error that
@@ -68,19 +68,148 @@ pub fn inspect(dir: &Path) -> Result<ModelInfo> {
     })
 }
 
-/// The folder of the default model (all-MiniLM-L6-v2) that `scripts/fetch-model.sh` fills:
-/// `$POLKU_MODELS/all-MiniLM-L6-v2`, else `assets/models/all-MiniLM-L6-v2` in the source tree.
-pub fn default_model_dir() -> PathBuf {
-    let root = match std::env::var_os("POLKU_MODELS") {
+/// Name of the model the set-up fetches and analyses use unless a project chose another.
+pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
+
+/// Where installed models live, one folder each: `$POLKU_MODELS`, else `assets/models` in the
+/// source tree (which `scripts/fetch-model.sh` fills).
+pub fn models_dir() -> PathBuf {
+    match std::env::var_os("POLKU_MODELS") {
         Some(p) => PathBuf::from(p),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/models"),
+    }
+}
+
+/// The folder of the default model (see [`DEFAULT_MODEL`], [`models_dir`]).
+pub fn default_model_dir() -> PathBuf {
+    models_dir().join(DEFAULT_MODEL)
+}
+
+/// One folder in the models directory and whether it can be used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InstalledModel {
+    pub name: String,
+    /// What the folder holds, if it can be used.
+    pub info: Option<ModelInfo>,
+    /// Why it cannot be used.
+    pub problem: Option<String>,
+}
+
+impl InstalledModel {
+    fn checked(name: String, dir: &Path) -> Self {
+        match inspect(dir) {
+            Ok(info) => InstalledModel { name, info: Some(info), problem: None },
+            Err(e) => InstalledModel { name, info: None, problem: Some(e.to_string()) },
+        }
+    }
+}
+
+/// Every folder in `dir`, checked, sorted by name (an absent directory has none).
+pub fn installed_models(dir: &Path) -> Vec<InstalledModel> {
+    let mut out: Vec<InstalledModel> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| InstalledModel::checked(e.file_name().to_string_lossy().into_owned(), &e.path()))
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Copies a checked model folder into `dir` under its own name, so projects can choose it by
+/// name. Refuses a folder that fails [`inspect`] or a name that is already installed; a copy
+/// that fails half-way is removed.
+pub fn add_model(from: &Path, dir: &Path) -> Result<InstalledModel> {
+    inspect(from)?;
+    let name = from
+        .canonicalize()
+        .map_err(|e| Error::io(from, e))?
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Invalid(format!("{}: a model folder needs a name", from.display())))?;
+    let dest = dir.join(&name);
+    if dest.exists() {
+        return Err(Error::Invalid(format!("a model named '{name}' is already installed in {}", dir.display())));
+    }
+    let tmp = dir.join(format!(".{name}.adding"));
+    let copy = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&tmp)?;
+        copy_tree(from, &tmp)?;
+        std::fs::rename(&tmp, &dest)
     };
-    root.join("all-MiniLM-L6-v2")
+    if let Err(e) = copy() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(Error::io(&dest, e));
+    }
+    Ok(InstalledModel::checked(name, &dest))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+const MODEL_KEY: &str = "analysis.model";
+
+impl crate::Project {
+    /// The installed model this project's analyses use ([`DEFAULT_MODEL`] unless chosen).
+    pub fn analysis_model(&self) -> Result<String> {
+        Ok(self.meta(MODEL_KEY)?.unwrap_or_else(|| DEFAULT_MODEL.to_string()))
+    }
+
+    /// Chooses the installed model (a folder name in [`models_dir`]) for this project's
+    /// analyses. Vectors of the previous model stay stored under its name.
+    pub fn set_analysis_model(&mut self, name: &str) -> Result<()> {
+        let dir = models_dir().join(name);
+        if !dir.is_dir() {
+            return Err(Error::NotFound { what: "installed model", key: format!("{name} (in {})", models_dir().display()) });
+        }
+        inspect(&dir)?;
+        self.write(|tx| {
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [MODEL_KEY, name])?;
+            Ok(((), crate::project::Touched::none()))
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn models_are_listed_checked_and_added_by_name() {
+        let models = tempfile::tempdir().unwrap();
+        let src = tempfile::tempdir().unwrap();
+        let good = src.path().join("my-bert");
+        std::fs::create_dir_all(good.join("1_Pooling")).unwrap();
+        for f in REQUIRED_FILES {
+            std::fs::write(good.join(f), "{}").unwrap();
+        }
+        std::fs::write(good.join("config.json"), r#"{"model_type": "bert", "hidden_size": 384}"#).unwrap();
+        std::fs::write(good.join("1_Pooling/config.json"), "{}").unwrap();
+        std::fs::create_dir(models.path().join("broken")).unwrap();
+        let added = add_model(&good, models.path()).unwrap();
+        assert_eq!(added.name, "my-bert");
+        assert!(models.path().join("my-bert/1_Pooling/config.json").exists());
+        assert!(add_model(&good, models.path()).unwrap_err().to_string().contains("already installed"));
+        assert!(add_model(&models.path().join("broken"), models.path()).is_err());
+        let listed = installed_models(models.path());
+        assert_eq!(listed.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["broken", "my-bert"]);
+        assert!(listed[0].problem.as_ref().unwrap().contains("missing config.json"));
+        assert_eq!(listed[1].info.as_ref().unwrap().dimension, 384);
+    }
 
     #[test]
     fn a_wrong_folder_names_what_is_wrong() {

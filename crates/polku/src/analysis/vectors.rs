@@ -39,8 +39,9 @@ fn without_asides(text: &str) -> String {
 /// Fewest words other than stop words for a sentence to take part in theme discovery.
 const MIN_CONTENT_WORDS: usize = 3;
 
-/// Segments embedded per transaction.
-const SEGMENTS_PER_BATCH: usize = 64;
+/// Segments embedded per transaction: enough for the encoder to sort a few hundred sentences
+/// by length and keep both cores busy, few enough that a cancel loses only seconds of work.
+const SEGMENTS_PER_BATCH: usize = 256;
 
 /// What an embedding run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
