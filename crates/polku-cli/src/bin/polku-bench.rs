@@ -38,6 +38,8 @@ struct Args {
     runs: usize,
     /// Set by `--backend both` on its child processes: also print a machine-readable result.
     child: bool,
+    /// `--scale N`: embed and score the sentiment of N generated sentences (default backend).
+    scale: Option<usize>,
 }
 
 fn args() -> Args {
@@ -51,6 +53,7 @@ fn args() -> Args {
         backend_given: false,
         runs: 3,
         child: false,
+        scale: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -64,8 +67,9 @@ fn args() -> Args {
             "--backend" => (a.backend, a.backend_given) = (val(), true),
             "--runs" => a.runs = val().parse().ok().filter(|&n| n > 0).expect("--runs N (N >= 1)"),
             "--child" => a.child = true,
+            "--scale" => a.scale = Some(val().parse().expect("--scale N")),
             other => panic!(
-                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend native|candle|rust-bert|both|all --runs N)"
+                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend native|candle|rust-bert|both|all --runs N --scale N)"
             ),
         }
     }
@@ -142,6 +146,9 @@ fn main() {
     println!("polku-bench: {} seed comments from the demo survey", comments.len());
     if a.reader_only {
         return reader(&a.dir, &comments);
+    }
+    if let Some(n) = a.scale {
+        return embed_at_scale(&comments, n);
     }
     if a.embed_only && !a.backend_given {
         return native_vs_candle(&comments, a.runs);
@@ -612,5 +619,34 @@ fn native_vs_candle(comments: &[String], runs: usize) {
     println!(
         "  GFLOP/s = 2 x {:.2} M linear-layer weights per token x {tokens} tokens / wall-clock seconds (per CPU-second: / user CPU seconds); attention and embeddings not counted",
         native.flops_per_token() as f64 / 2e6
+    );
+}
+
+/// `--scale N`: N sentences generated from the demo survey's (each demo sentence with a
+/// different number appended, so no two are equal), embedded once with the default backend
+/// and then scored for sentiment from their vectors, as `polku analyze` does.
+fn embed_at_scale(comments: &[String], n: usize) {
+    use polku::analysis::sentiment::SentimentModel;
+    let demo = demo_sentences(comments);
+    let texts: Vec<String> = (0..n).map(|i| format!("{} ({})", demo[i % demo.len()], i / demo.len())).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let dir = polku::analysis::model::default_model_dir();
+    let model = polku::analysis::embed::load_default(&dir).unwrap_or_else(|e| panic!("{e} (run scripts/fetch-model.sh)"));
+    let t = Instant::now();
+    let vectors = model.embed(&refs).unwrap();
+    let embed_secs = t.elapsed().as_secs_f64();
+    let sentiment = SentimentModel::load(model.as_ref(), &dir).unwrap();
+    let t = Instant::now();
+    let negative = refs
+        .iter()
+        .zip(&vectors)
+        .filter(|(text, v)| sentiment.score(text, polku::lang::detect(text).unwrap_or("en"), v) < 0.0)
+        .count();
+    let score_secs = t.elapsed().as_secs_f64();
+    println!(
+        "scale: {n} generated sentences: embed {:.0} sentences/s ({embed_secs:.1} s), language + sentiment {:.0} sentences/s ({negative} negative), peak RSS {:.0} MB",
+        n as f64 / embed_secs,
+        n as f64 / score_secs,
+        proc_status_kb("VmHWM:") as f64 / 1024.0
     );
 }
