@@ -143,18 +143,26 @@ impl Embedder for CandleEmbedder {
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        // Sorting by length before batching keeps padding (wasted work) small.
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| texts[i].len());
-        let mut out = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            for (&i, v) in chunk.iter().zip(self.embed_batch(&batch)?) {
-                out[i] = v;
-            }
-        }
-        Ok(out)
+        embed_sorted_batches(texts, |batch| self.embed_batch(batch))
     }
+}
+
+/// Embeds `texts` in batches of [`BATCH`] sorted by length (so padding, wasted work, stays
+/// small) with `batch`, returning the vectors in the order given. Backends that pad share it.
+pub fn embed_sorted_batches(
+    texts: &[&str],
+    mut batch: impl FnMut(&[&str]) -> Result<Vec<Vec<f32>>>,
+) -> Result<Vec<Vec<f32>>> {
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| texts[i].len());
+    let mut out = vec![Vec::new(); texts.len()];
+    for chunk in order.chunks(BATCH) {
+        let texts: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+        for (&i, v) in chunk.iter().zip(batch(&texts)?) {
+            out[i] = v;
+        }
+    }
+    Ok(out)
 }
 
 /// Cosine similarity of two unit vectors.

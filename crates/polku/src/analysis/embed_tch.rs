@@ -3,7 +3,7 @@
 //! It runs the same model folder as [`CandleEmbedder`](super::embed::CandleEmbedder) and keeps
 //! the same contract: the folder's `tokenizer.json` through the `tokenizers` crate with the same
 //! truncation and padding (so both backends see identical token ids), sentences sorted by
-//! length before batching, [`BATCH`] sentences per forward pass, mean pooling over the real
+//! length before batching, [`BATCH`](super::embed::BATCH) sentences per forward pass, mean pooling over the real
 //! tokens, unit-length vectors in the order given.
 //!
 //! rust-bert reads weights from a libtorch `.ot` archive, not `.safetensors`. The tensor names
@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
-use super::embed::{Embedder, BATCH, MAX_TOKENS};
+use super::embed::{embed_sorted_batches, Embedder, MAX_TOKENS};
 use super::model::{self, ModelInfo};
 use crate::{Error, Result};
 
@@ -286,17 +286,7 @@ impl Embedder for RustBertEmbedder {
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        // Same batching as the candle backend: sorted by length to keep padding small.
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| texts[i].len());
-        let mut out = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            for (&i, v) in chunk.iter().zip(self.embed_batch(&batch)?) {
-                out[i] = v;
-            }
-        }
-        Ok(out)
+        embed_sorted_batches(texts, |batch| self.embed_batch(batch))
     }
 }
 
