@@ -50,6 +50,16 @@ fn main() {
         "promote_theme",
         "code_suggestions",
         "accept_suggestion",
+        "dashboard",
+        "breakdown",
+        "trend",
+        "theme_matrix",
+        "cell_quotes",
+        "drivers",
+        "compare_groups",
+        "code_cooccurrence",
+        "code_by_attribute",
+        "save_chart",
     ])))
     .expect("failed to run tauri-build");
 }

@@ -15,7 +15,12 @@ use polku::analysis::sentiment_store::SentimentCounts;
 use polku::analysis::suggest::{Suggestion, SuggestionReport};
 use polku::analysis::theme_store::{PromoteTo, Promotion, StoredTheme};
 use polku::import::{ImportOptions, ImportReport};
-use polku::model::{Code, Coding, Id, Memo, MemoTarget, Phase, Source};
+use polku::export::ImageFormat;
+use polku::metrics::{
+    Breakdown, CellQuotes, CoOccurrence, CodeAttributeMatrix, Comparison, Dashboard, DashboardRequest, DriverReport,
+    ItemKind, Matrix, MetricsFilter, Period, PhasePick, SliceBy, Trend,
+};
+use polku::model::{Code, Coding, Id, Memo, MemoTarget, Phase, Scale, Source};
 use polku::recent::RecentProject;
 use polku::search::{CodeScope, SearchResults};
 use polku::store::codes::DeleteImpact;
@@ -687,6 +692,103 @@ pub async fn accept_suggestion(state: State<'_, AppState>, suggestion: Suggestio
     state.with_model(|p, _| p.accept_suggestion(&suggestion))
 }
 
+// CX metrics: each view is one read of the project's facts table (see `polku::metrics`).
+// They refuse with `busy` during an analysis, like the theme commands, rather than wait.
+
+/// The dashboard's opening view: figures per scale, the theme × phase matrix, drivers, trend.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard(state: State<'_, AppState>, request: DashboardRequest) -> Res<Dashboard> {
+    state.with_model(|p, _| p.dashboard(&request))
+}
+
+/// A score broken down by a slice (phase, attribute, channel, kind, period, theme, code).
+#[tauri::command]
+#[specta::specta]
+pub async fn breakdown(state: State<'_, AppState>, scale: Scale, by: SliceBy, filter: MetricsFilter) -> Res<Breakdown> {
+    state.with_model(|p, _| p.breakdown(scale, &by, &filter))
+}
+
+/// A score and the `top` largest themes or codes per month or quarter.
+#[tauri::command]
+#[specta::specta]
+pub async fn trend(
+    state: State<'_, AppState>,
+    scale: Scale,
+    period: Period,
+    kind: ItemKind,
+    top: u32,
+    filter: MetricsFilter,
+) -> Res<Trend> {
+    state.with_model(|p, _| p.trend(scale, period, kind, top as usize, &filter))
+}
+
+/// Themes or codes × journey phases.
+#[tauri::command]
+#[specta::specta]
+pub async fn theme_matrix(state: State<'_, AppState>, kind: ItemKind, filter: MetricsFilter) -> Res<Matrix> {
+    state.with_model(|p, _| p.theme_matrix(kind, &filter))
+}
+
+/// The quotes behind a matrix cell, best first.
+#[tauri::command]
+#[specta::specta]
+pub async fn cell_quotes(
+    state: State<'_, AppState>,
+    kind: ItemKind,
+    item: Id,
+    phase: PhasePick,
+    filter: MetricsFilter,
+    limit: u32,
+) -> Res<CellQuotes> {
+    state.with_model(|p, _| p.cell_quotes(kind, item, phase, &filter, limit as usize))
+}
+
+/// Each theme's or code's pull on the score, biggest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn drivers(state: State<'_, AppState>, scale: Scale, kind: ItemKind, filter: MetricsFilter) -> Res<DriverReport> {
+    state.with_model(|p, _| p.drivers(scale, kind, &filter))
+}
+
+/// Group A against group B.
+#[tauri::command]
+#[specta::specta]
+pub async fn compare_groups(
+    state: State<'_, AppState>,
+    scale: Scale,
+    kind: ItemKind,
+    a: MetricsFilter,
+    b: MetricsFilter,
+) -> Res<Comparison> {
+    state.with_model(|p, _| p.compare(scale, kind, &a, &b))
+}
+
+/// Codes occurring together within segments.
+#[tauri::command]
+#[specta::specta]
+pub async fn code_cooccurrence(state: State<'_, AppState>, filter: MetricsFilter) -> Res<CoOccurrence> {
+    state.with_model(|p, _| p.code_cooccurrence(&filter))
+}
+
+/// Codes × the values of one attribute.
+#[tauri::command]
+#[specta::specta]
+pub async fn code_by_attribute(
+    state: State<'_, AppState>,
+    attribute: String,
+    filter: MetricsFilter,
+) -> Res<CodeAttributeMatrix> {
+    state.with_model(|p, _| p.code_by_attribute(&attribute, &filter))
+}
+
+/// Saves a chart the page rendered into the project's exports folder; returns the file.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_chart(state: State<'_, AppState>, title: String, format: ImageFormat, bytes: Vec<u8>) -> Res<String> {
+    state.with(|p| polku::export::save_chart(p.path(), &title, format, &bytes)).map(|path| path.display().to_string())
+}
+
 /// The builder that registers every command and generates their TypeScript bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
@@ -742,6 +844,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             promote_theme,
             code_suggestions,
             accept_suggestion,
+            dashboard,
+            breakdown,
+            trend,
+            theme_matrix,
+            cell_quotes,
+            drivers,
+            compare_groups,
+            code_cooccurrence,
+            code_by_attribute,
+            save_chart,
         ])
 }
 
@@ -751,6 +863,37 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names listed between `open` and the next `])` of `text`, unquoted.
+    fn listed(text: &str, open: &str) -> Vec<String> {
+        let start = text.find(open).expect("list start") + open.len();
+        let end = start + text[start..].find("])").expect("list end");
+        let mut names: Vec<String> = text[start..end]
+            .split(',')
+            .map(|n| n.trim().trim_matches('"').to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_registered_command_is_declared_and_granted_and_nothing_else() {
+        let registered = listed(include_str!("commands.rs"), "collect_commands![");
+        let declared = listed(include_str!("../build.rs"), ".commands(&[");
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).expect("capability JSON");
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|n| n.replace('-', "_")))
+            .collect();
+        granted.sort();
+        assert!(registered.len() > 40, "{registered:?}");
+        assert_eq!(registered, declared, "build.rs and specta_builder differ");
+        assert_eq!(registered, granted, "capabilities/default.json and specta_builder differ");
+    }
 
     #[test]
     fn overview_of_an_empty_project() {

@@ -4,6 +4,7 @@
 //! 2 the command line itself was wrong. With `--json`, results go to stdout as JSON and
 //! errors stay on stderr.
 
+mod metrics;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -223,6 +224,18 @@ enum Command {
         /// Where to write the head (default: polku-sentiment.json in the model folder).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// CX figures: scores by slice, themes × journey phases, drivers, trends, quotes,
+    /// comparisons and code matrices (`polku metrics FILE matrix`).
+    Metrics {
+        project: PathBuf,
+        /// nps, csat, ces or stars (default: the scale most answers are on).
+        #[arg(long, global = true)]
+        scale: Option<String>,
+        #[command(flatten)]
+        filter: metrics::FilterArgs,
+        #[command(subcommand)]
+        view: metrics::MetricsView,
     },
     /// Sentences that mean something like TEXT ("find passages like this one").
     Similar {
@@ -770,6 +783,11 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 out.message(&format!("{:>6}  {}", c.sources, c.name));
             }
             out.value(&serde_json::to_value(&r)?);
+        }
+        Command::Metrics { project, scale, filter, view } => {
+            let mut p = open(&project, &coder)?;
+            let scale = scale.as_deref().map(Scale::parse).transpose()?;
+            metrics::run(&mut p, view, scale, &filter, out.json)?;
         }
         Command::Similar { project, text, model, limit } => {
             let p = open(&project, &coder)?;

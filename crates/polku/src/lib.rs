@@ -5,8 +5,10 @@
 pub mod analysis;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod lang;
+pub mod metrics;
 pub mod model;
 pub mod project;
 pub mod recent;

@@ -52,6 +52,7 @@ pub struct Project {
     index: Option<SearchIndex>,
     coder: String,
     pub(crate) history: crate::store::history::History,
+    pub(crate) facts_cache: crate::metrics::FactsCache,
 }
 
 impl Project {
@@ -107,7 +108,7 @@ impl Project {
             }
         }
         schema::migrate(&mut conn, path, SCHEMA_VERSION)?;
-        Ok(Project { conn, path: path.to_path_buf(), index: None, coder: default_coder(), history: Default::default() })
+        Ok(Project { conn, path: path.to_path_buf(), index: None, coder: default_coder(), history: Default::default(), facts_cache: Default::default() })
     }
 
     /// The project file's path.

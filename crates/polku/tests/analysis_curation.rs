@@ -11,6 +11,7 @@ use polku::analysis::phase_model::PhaseOptions;
 use polku::analysis::theme_store::{PromoteTo, ThemeStatus};
 use polku::analysis::themes::{Theme, ThemeOptions};
 use polku::import::ImportOptions;
+use polku::metrics::{ItemKind, MetricsFilter, PhasePick};
 use polku::model::{Id, Origin};
 use polku::Project;
 
@@ -398,4 +399,46 @@ fn phase_classification_fills_only_empty_phases_and_updates_its_own() {
     assert_eq!(now[..5], human_before[..]);
     assert!(now[5..].iter().all(|s| *s == (None, None, None)), "{now:?}");
     assert_eq!(p.search("phase:onboarding", 20, 0).unwrap().total, 1);
+}
+
+#[test]
+fn theme_matrix_and_drivers_read_stored_themes_with_their_phases_and_sentiment() {
+    // Delivery complaints after usage (NPS 2), price remarks after purchase (NPS 7), app
+    // trouble after usage (NPS 9), two off-topic answers in onboarding (NPS 8).
+    let (dir, mut p) = common::project();
+    let mut csv = String::from("text,phase,nps\n");
+    for (rows, phase, nps) in [(&DELIVERY[..], "usage", 2), (&PRICE[..], "purchase", 7), (&APP[..], "usage", 9), (&OTHER[..], "onboarding", 8)] {
+        for r in rows {
+            csv.push_str(&format!("\"{r}\",{phase},{nps}\n"));
+        }
+    }
+    let opts = ImportOptions { language: Some("en".into()), ..Default::default() };
+    common::import(&mut p, &dir, "answers.csv", csv.as_bytes(), &opts).unwrap();
+    p.embed_sentences(&KeywordEmbedder, MODEL, &mut |_, _| true).unwrap();
+    let model = polku::analysis::sentiment::SentimentModel::new(None);
+    p.score_sentiment(MODEL, &model, false, &mut |_, _| true).unwrap();
+    let (delivery, price, app) = discover_and_save(&mut p);
+
+    let m = p.theme_matrix(ItemKind::Theme, &MetricsFilter::default()).unwrap();
+    let keys: Vec<String> = m.columns.iter().map(|c| c.phase.as_ref().unwrap().key.clone()).collect();
+    let col = |k: &str| keys.iter().position(|x| x == k).unwrap();
+    let row = |id: Id| m.rows.iter().find(|r| r.item.id == id).unwrap();
+    assert_eq!(row(delivery).mentions, 6);
+    assert_eq!(row(delivery).cells[col("usage")].mentions, 6);
+    assert_eq!(row(delivery).cells[col("usage")].share, Some(60.0), "6 of the 10 usage answers");
+    assert_eq!(row(price).cells[col("purchase")].mentions, 5);
+    assert!(row(app).sentiment.unwrap() < 0.0, "crashes and failures read as negative");
+    assert_eq!(row(delivery).sentiment, Some(0.0), "no sentiment word in the delivery answers");
+
+    let purchase = p.find_phase("purchase").unwrap().unwrap().id;
+    let q = p.cell_quotes(ItemKind::Theme, price, PhasePick::Phase(purchase), &MetricsFilter::default(), 10).unwrap();
+    assert_eq!(q.total, 5);
+    let texts: BTreeSet<&str> = q.quotes.iter().map(|x| x.text.as_str()).collect();
+    assert_eq!(texts, PRICE.iter().copied().collect());
+
+    let d = p.drivers(polku::model::Scale::Nps, ItemKind::Theme, &MetricsFilter::default()).unwrap();
+    // Base: 4 promoters and 6 detractors of 17 → −11.8. Without the six delivery detractors:
+    // 4 promoters of 11 → 36.4; impact = 6/17 × (−100 − 36.4) = −48.1.
+    assert_eq!(d.drivers[0].item.id, delivery, "six detractors pull hardest");
+    assert!((d.drivers[0].impact.unwrap().value - (6.0 / 17.0) * (-100.0 - 400.0 / 11.0)).abs() < 1e-9);
 }

@@ -113,6 +113,26 @@ export const commands = {
 	codeSuggestions: (codeId: number | null, limit: number) => typedError<SuggestionReport, UiError>(__TAURI_INVOKE("code_suggestions", { codeId, limit })),
 	/**  Accepts a suggestion: it becomes a coding (origin `model`, with its confidence). */
 	acceptSuggestion: (suggestion: Suggestion) => typedError<number, UiError>(__TAURI_INVOKE("accept_suggestion", { suggestion })),
+	/**  The dashboard's opening view: figures per scale, the theme × phase matrix, drivers, trend. */
+	dashboard: (request: DashboardRequest) => typedError<Dashboard, UiError>(__TAURI_INVOKE("dashboard", { request })),
+	/**  A score broken down by a slice (phase, attribute, channel, kind, period, theme, code). */
+	breakdown: (scale: Scale, by: SliceBy, filter: MetricsFilter) => typedError<Breakdown, UiError>(__TAURI_INVOKE("breakdown", { scale, by, filter })),
+	/**  A score and the `top` largest themes or codes per month or quarter. */
+	trend: (scale: Scale, period: Period, kind: ItemKind, top: number, filter: MetricsFilter) => typedError<Trend, UiError>(__TAURI_INVOKE("trend", { scale, period, kind, top, filter })),
+	/**  Themes or codes × journey phases. */
+	themeMatrix: (kind: ItemKind, filter: MetricsFilter) => typedError<Matrix, UiError>(__TAURI_INVOKE("theme_matrix", { kind, filter })),
+	/**  The quotes behind a matrix cell, best first. */
+	cellQuotes: (kind: ItemKind, item: number, phase: PhasePick, filter: MetricsFilter, limit: number) => typedError<CellQuotes, UiError>(__TAURI_INVOKE("cell_quotes", { kind, item, phase, filter, limit })),
+	/**  Each theme's or code's pull on the score, biggest first. */
+	drivers: (scale: Scale, kind: ItemKind, filter: MetricsFilter) => typedError<DriverReport, UiError>(__TAURI_INVOKE("drivers", { scale, kind, filter })),
+	/**  Group A against group B. */
+	compareGroups: (scale: Scale, kind: ItemKind, a: MetricsFilter, b: MetricsFilter) => typedError<Comparison, UiError>(__TAURI_INVOKE("compare_groups", { scale, kind, a, b })),
+	/**  Codes occurring together within segments. */
+	codeCooccurrence: (filter: MetricsFilter) => typedError<CoOccurrence, UiError>(__TAURI_INVOKE("code_cooccurrence", { filter })),
+	/**  Codes × the values of one attribute. */
+	codeByAttribute: (attribute: string, filter: MetricsFilter) => typedError<CodeAttributeMatrix, UiError>(__TAURI_INVOKE("code_by_attribute", { attribute, filter })),
+	/**  Saves a chart the page rendered into the project's exports folder; returns the file. */
+	saveChart: (title: string, format: ImageFormat, bytes: number[]) => typedError<string, UiError>(__TAURI_INVOKE("save_chart", { title, format, bytes })),
 };
 
 /* Types */
@@ -175,6 +195,40 @@ export type AttrValue = { type: "text"; value: string } | { type: "number"; valu
 /**  ISO date. */
 { type: "date"; value: string } | { type: "boolean"; value: boolean };
 
+/**  One attribute value to keep. */
+export type AttributeFilter = {
+	name: string,
+	value: string,
+};
+
+/**  The values an attribute takes, for filter menus. */
+export type AttributeValues = {
+	name: string,
+	values: string[],
+};
+
+/**  A score broken down by one slice. */
+export type Breakdown = {
+	scale: Scale,
+	overall: Summary,
+	rows: SliceRow[],
+};
+
+/**  Quotes of one cell, best first, with how many passages it has in all. */
+export type CellQuotes = {
+	total: number,
+	quotes: Quote[],
+};
+
+/**
+ *  Codes × codes: in how many segments (speaker turns, paragraphs, answers) both occur.
+ *  The diagonal is the number of segments with the code.
+ */
+export type CoOccurrence = {
+	codes: Item[],
+	counts: number[][],
+};
+
 /**  A node of the hierarchical codebook. */
 export type Code = {
 	id: number,
@@ -185,6 +239,18 @@ export type Code = {
 	description: string,
 	/**  Codings of this code itself (not of its descendants). */
 	coding_count: number,
+};
+
+/**  Codes × the values of one attribute: sources coded with the code per value. */
+export type CodeAttributeMatrix = {
+	attribute: string,
+	values: string[],
+	/**  Sources with text per value (the base of the shares). */
+	respondents: number[],
+	codes: Item[],
+	counts: number[][],
+	/**  % of the value's sources coded with the code. */
+	shares: ((number | null)[])[],
 };
 
 /**  What to change about a code; `None` leaves a property as it is. */
@@ -227,11 +293,77 @@ export type Coding = {
 	created_at: string,
 };
 
+/**  Group A against group B. */
+export type Comparison = {
+	scale: Scale,
+	a: Summary,
+	b: Summary,
+	/**  `b − a` of the headline figure. */
+	change: Difference | null,
+	/**  Respondents with text in each group (the base of the theme shares). */
+	with_text_a: number,
+	with_text_b: number,
+	/**  Themes by the size of their change, clearest first. */
+	items: ItemChange[],
+};
+
+/**  Everything the dashboard shows first. */
+export type Dashboard = {
+	overview: MetricsOverview,
+	scale: Scale,
+	kind: ItemKind,
+	by_phase: Breakdown,
+	matrix: Matrix,
+	drivers: DriverReport,
+	trend: Trend,
+};
+
+/**  What the dashboard asks for; empty fields take the project's defaults. */
+export type DashboardRequest = {
+	/**  Default: the scale most answers are on. */
+	scale: Scale | null,
+	/**  Default: themes when analysis has found some, else codes. */
+	kind: ItemKind | null,
+	period: Period | null,
+	filter: MetricsFilter,
+};
+
 /**  What deleting a code would remove: so the UI can ask before losing work. */
 export type DeleteImpact = {
 	codes: number,
 	codings: number,
 	memos: number,
+};
+
+/**  A difference between two independent groups' headlines with its 95 % interval. */
+export type Difference = {
+	value: number | null,
+	low: number | null,
+	high: number | null,
+};
+
+/**  One theme's pull on the score. */
+export type Driver = {
+	item: Item,
+	/**  % of the base that mentions it. */
+	share: number | null,
+	/**  The score of respondents who mention it, and of those who do not. */
+	with: Summary,
+	without: Summary,
+	/**  `with − without`, with its 95 % interval. */
+	difference: Difference | null,
+	/**  `share × difference`: points of the overall score this theme accounts for. */
+	impact: Difference | null,
+	/**  Fewer than [`MIN_RESPONDENTS`] mention it. */
+	small: boolean,
+};
+
+/**  Every theme's pull, the largest (either way) first. */
+export type DriverReport = {
+	scale: Scale,
+	/**  Respondents with a score on the scale and text that could mention a theme. */
+	base: Summary,
+	drivers: Driver[],
 };
 
 /**  What one undoable step did. */
@@ -295,6 +427,9 @@ export type HitRange = {
 	end: number,
 };
 
+/**  An exported image's format. */
+export type ImageFormat = "png" | "svg";
+
 /**  The result of importing one file: its report, or the error that left it out. */
 export type ImportOutcome = {
 	path: string,
@@ -324,6 +459,79 @@ export type ImportReport = {
 	source_ids: number[],
 };
 
+/**  One theme or code. */
+export type Item = {
+	kind: ItemKind,
+	id: number,
+	/**  Theme name, or the code's path in the codebook (`Parent › Child`). */
+	label: string,
+	/**  The code's colour, for codes. */
+	color: string | null,
+};
+
+/**  How one theme's share of respondents changed from group A to group B. */
+export type ItemChange = {
+	item: Item,
+	/**  % of each group's respondents with text who mention it. */
+	share_a: number | null,
+	share_b: number | null,
+	/**  `share_b − share_a` in percentage points, with its 95 % interval. */
+	change: Difference | null,
+	sentiment_a: number | null,
+	sentiment_b: number | null,
+};
+
+/**  Themes (stored, active) or codes (the codebook): the two kinds of rows the views offer. */
+export type ItemKind = "theme" | "code";
+
+/**  One theme's or code's volume and sentiment per period of a [`Trend`]. */
+export type ItemTrend = {
+	item: Item,
+	/**  Respondents mentioning it per period. */
+	mentions: number[],
+	/**  % of respondents with text in that period who mention it. */
+	share: (number | null)[],
+	/**  Mean sentiment of its mentions, −1…1. */
+	sentiment: (number | null)[],
+};
+
+/**  The theme × phase matrix, rows by volume. */
+export type Matrix = {
+	kind: ItemKind,
+	columns: MatrixColumn[],
+	rows: MatrixRow[],
+};
+
+/**  One theme in one phase. */
+export type MatrixCell = {
+	/**  Respondents who mention the theme in this phase. */
+	mentions: number,
+	/**  % of the column's respondents who mention it. */
+	share: number | null,
+	/**  Mean sentiment of the mentions, −1…1. */
+	sentiment: number | null,
+	/**  Fewer than [`MIN_CELL_MENTIONS`] mentions. */
+	small: boolean,
+};
+
+/**  A column of the matrix: a journey phase, or text that has none. */
+export type MatrixColumn = {
+	/**  `None` for the column of text without a phase. */
+	phase: Phase | null,
+	/**  Respondents with text in this phase (the base of the cells' shares). */
+	respondents: number,
+	small: boolean,
+};
+
+/**  A theme's row. */
+export type MatrixRow = {
+	item: Item,
+	/**  Respondents who mention it in any phase. */
+	mentions: number,
+	sentiment: number | null,
+	cells: MatrixCell[],
+};
+
 /**  A researcher's note. */
 export type Memo = {
 	id: number,
@@ -338,6 +546,37 @@ export type Memo = {
 /**  What a memo is about. */
 export type MemoTarget = { kind: "project" } | { kind: "source"; id: number } | { kind: "code"; id: number } | { kind: "coding"; id: number } | { kind: "case"; id: number };
 
+/**  Which respondents a view counts. Empty fields do not filter. */
+export type MetricsFilter = {
+	/**  Inclusive ISO date bounds; a prefix (`2025`, `2025-03`) covers that whole period. */
+	date_from: string | null,
+	date_to: string | null,
+	/**  A case or source attribute with this value (`segment` = `SMB`). */
+	attribute: AttributeFilter | null,
+	channel: string | null,
+	/**  A journey phase key or name: sources with any text in that phase. */
+	phase: string | null,
+	kind: SourceKind | null,
+};
+
+/**  What a dashboard opens with: every scale's figures and what can be sliced. */
+export type MetricsOverview = {
+	/**  Sources passing the filter. */
+	respondents: number,
+	/**  Of those, sources with text (a comment, a transcript). */
+	with_text: number,
+	/**  One summary per scale that has answers, NPS first. */
+	scales: Summary[],
+	phases: Phase[],
+	attributes: AttributeValues[],
+	channels: string[],
+	/**  First and last month with dated sources (`YYYY-MM`). */
+	first_month: string | null,
+	last_month: string | null,
+	themes: number,
+	codes: number,
+};
+
 /**  The new parent of a moved code. */
 export type NewParent = {
 	parent_id: number | null,
@@ -345,6 +584,9 @@ export type NewParent = {
 
 /**  Who or what created a coding; model output must stay distinguishable from human work. */
 export type Origin = "manual" | "search" | "model";
+
+/**  Calendar periods for trends. */
+export type Period = "month" | "quarter";
 
 /**  A journey phase of the project (ordered by `position`). */
 export type Phase = {
@@ -363,6 +605,9 @@ export type PhaseCount = {
 	name: string,
 	sources: number,
 };
+
+/**  Which phase a cell's quotes come from. */
+export type PhasePick = "all" | "unplaced" | { phase: number };
 
 /**  The phase proposed for one source. */
 export type PhasePrediction = {
@@ -433,6 +678,20 @@ export type Promotion = {
 	codings: number,
 };
 
+/**  A passage of a source, with what the reader needs to open it in place. */
+export type Quote = {
+	source_id: number,
+	source_title: string,
+	kind: SourceKind,
+	/**  Character offsets into the source text, end exclusive. */
+	start: number,
+	end: number,
+	text: string,
+	sentiment: number | null,
+	score: Score | null,
+	date: string | null,
+};
+
 /**  A project the user opened before. */
 export type RecentProject = {
 	path: string,
@@ -482,6 +741,23 @@ export type SentimentCounts = {
 	positive: number,
 	neutral: number,
 	negative: number,
+};
+
+/**  What to group respondents by. */
+export type SliceBy = "phase" | 
+/**  A case or source attribute, by name. */
+{ attribute: string } | "channel" | "kind" | "month" | "quarter" | 
+/**  Respondents who mention each theme (one respondent can be in several rows). */
+"theme" | 
+/**  Respondents coded with each code. */
+"code";
+
+/**  One group of a breakdown. */
+export type SliceRow = {
+	/**  Stable key: a phase key, attribute value, channel, kind, period, or item id. */
+	key: string,
+	label: string,
+	summary: Summary,
 };
 
 /**  A stored source (one interview, one survey answer, one email, …). */
@@ -602,6 +878,28 @@ export type SuggestionReport = {
 	too_few_examples: CodeExamples[],
 };
 
+/**  What a set of answers says on one scale. */
+export type Summary = {
+	scale: Scale,
+	/**  Answers counted. */
+	n: number,
+	/**  The headline: NPS (−100…100), CSAT % in the top two boxes, mean CES (1–7), mean stars. */
+	value: number | null,
+	/**  95 % interval of the headline, clipped to its possible range. */
+	low: number | null,
+	high: number | null,
+	/**  Mean score on the scale's own points. */
+	mean: number | null,
+	/**  % promoters (NPS), top-two-box (CSAT 4–5), 5–7 (CES), 4–5 stars. */
+	top_share: number | null,
+	/**  % detractors (NPS only); passives are what is left. */
+	bottom_share: number | null,
+	/**  Answers per point of the scale, from its lowest point. */
+	counts: number[],
+	/**  Fewer than [`MIN_RESPONDENTS`] answers: show, but not as a confident number. */
+	small: boolean,
+};
+
 /**  A representative sentence of a stored theme, with where to find it. */
 export type ThemeQuote = {
 	sentence_id: number,
@@ -626,6 +924,18 @@ export type ThemeSaveReport = {
 export type ThemeStatus = "active" | 
 /**  Set aside by a person; stays visible as discarded and can be restored. */
 "discarded";
+
+/**
+ *  A score and the largest themes over time, one entry per period from first to last
+ *  (periods without answers are kept, so a gap shows as a gap).
+ */
+export type Trend = {
+	scale: Scale,
+	period: Period,
+	periods: string[],
+	metric: Summary[],
+	items: ItemTrend[],
+};
 
 /**
  *  An error as the UI shows it: a stable kind to branch on and the core's message, which

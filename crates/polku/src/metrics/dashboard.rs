@@ -1,0 +1,59 @@
+//! The dashboard's opening view in one call: a project's figures, its theme × phase matrix,
+//! its drivers and its trend, all from one read of the facts table.
+
+use serde::{Deserialize, Serialize};
+
+use super::breakdown::{Breakdown, MetricsOverview, Period, SliceBy, Trend};
+use super::drivers::DriverReport;
+use super::facts::ItemKind;
+use super::matrix::Matrix;
+use super::MetricsFilter;
+use crate::model::Scale;
+use crate::{Project, Result};
+
+/// Themes shown in the dashboard's trend.
+const TREND_ITEMS: usize = 5;
+
+/// What the dashboard asks for; empty fields take the project's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DashboardRequest {
+    /// Default: the scale most answers are on.
+    pub scale: Option<Scale>,
+    /// Default: themes when analysis has found some, else codes.
+    pub kind: Option<ItemKind>,
+    pub period: Option<Period>,
+    pub filter: MetricsFilter,
+}
+
+/// Everything the dashboard shows first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Dashboard {
+    pub overview: MetricsOverview,
+    pub scale: Scale,
+    pub kind: ItemKind,
+    pub by_phase: Breakdown,
+    pub matrix: Matrix,
+    pub drivers: DriverReport,
+    pub trend: Trend,
+}
+
+impl Project {
+    /// The dashboard for `request`.
+    pub fn dashboard(&mut self, request: &DashboardRequest) -> Result<Dashboard> {
+        let facts = self.facts()?;
+        let scale = request.scale.unwrap_or_else(|| facts.main_scale());
+        let kind = request.kind.unwrap_or(if facts.themes.is_empty() { ItemKind::Code } else { ItemKind::Theme });
+        let f = &request.filter;
+        Ok(Dashboard {
+            overview: facts.overview(f)?,
+            scale,
+            kind,
+            by_phase: facts.breakdown(scale, &SliceBy::Phase, f)?,
+            matrix: facts.matrix(kind, f)?,
+            drivers: facts.drivers(scale, kind, f)?,
+            trend: facts.trend(scale, request.period.unwrap_or(Period::Quarter), kind, TREND_ITEMS, f)?,
+        })
+    }
+}
