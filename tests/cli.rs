@@ -133,3 +133,36 @@ fn analyze_embeds_once_and_similar_finds_by_meaning() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing config.json"));
 }
+
+#[test]
+fn metrics_tables_and_json_for_a_scripted_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("m.polku").display().to_string();
+    ok(&["new", &proj]);
+    let mut csv = String::from("id,date,segment,touchpoint,nps,comment\n");
+    for i in 0..12 {
+        csv.push_str(&format!("a{i},2025-01-1{},SMB,purchase,2,The price is too high.\n", i % 10));
+        csv.push_str(&format!("b{i},2025-04-1{},Enterprise,usage,10,Great planning board.\n", i % 10));
+    }
+    let csv = write(dir.path(), "nps.csv", &csv);
+    ok(&["import", &proj, &csv]);
+    ok(&["code", &proj, "Price", "--create", "--query", "price", "--scope", "segment"]);
+
+    let o = json(&["metrics", &proj, "scores"]);
+    assert_eq!(o["respondents"], 24);
+    assert_eq!(o["scales"][0]["value"], 0.0, "12 promoters and 12 detractors");
+    let d = json(&["metrics", &proj, "drivers", "--codes"]);
+    assert_eq!(d["drivers"][0]["item"]["label"], "Price");
+    assert_eq!(d["drivers"][0]["impact"]["value"], -100.0, "half mention it: 0.5 × (−100 − 100)");
+    let b = json(&["metrics", &proj, "scores", "--by", "attr:segment", "--from", "2025-04"]);
+    assert_eq!(b["rows"].as_array().unwrap().len(), 1, "only April's Enterprise answers");
+    assert_eq!(b["rows"][0]["label"], "Enterprise");
+    let q = json(&["metrics", &proj, "quotes", "1", "--codes", "--in", "purchase", "--limit", "3"]);
+    assert_eq!((q["total"].as_u64(), q["quotes"].as_array().unwrap().len()), (Some(12), 3));
+
+    let table = ok(&["metrics", &proj, "matrix", "--codes"]);
+    assert!(table.contains("Price") && table.contains("Purchase (n=12)") && table.contains("12 · 100.0%"), "{table}");
+    let bad = polku(&["metrics", &proj, "scores", "--by", "attr:sector"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no attribute named 'sector'"));
+}

@@ -250,8 +250,76 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     ui.click("nav-codebook").await?;
     ui.wait_code_count("E2E teema", |n| n == Some(first), &first.to_string()).await?;
     ui.screenshot("promoted-theme-codebook").await?;
+
+    step("dashboard: opens with scores, findings and the theme x phase matrix");
+    ui.select("ui-language", "en").await?;
+    ui.wait_text("nav-codebook", |t| t.starts_with("Codebook"), "\"Codebook\"").await?;
+    let opened = ui.execute_async(DASHBOARD_OPEN_JS, vec![]).await?;
+    println!("    MEASURED dashboard open to matrix on screen: {:.0} ms", opened.as_f64().unwrap_or(f64::NAN));
+    let nps = ui.text("kpi-nps").await?;
+    println!("    NPS tile: {nps:?}");
+    check(nps.contains("95") && nps.contains("n ="), format!("the NPS tile shows its interval and base: {nps:?}"))?;
+    let findings = ui.texts("dashboard-findings").await?;
+    println!("    findings: {findings:?}");
+    check(findings.first().is_some_and(|f| f.contains("NPS")), format!("findings name what moves NPS: {findings:?}"))?;
+    let cells = ui.wait_count("matrix-cell", 5).await?;
+    println!("    {cells} matrix cells");
+    ui.screenshot("dashboard").await?;
+
+    step("dashboard: a matrix cell opens its quotes, and a quote opens its place in the source");
+    // The invoice theme in usage, where the demo's invoicing complaints live.
+    let cell = r#"[data-testid="matrix-cell"][data-phase="usage"][data-item*="invoice"]"#;
+    ui.click_css(cell).await?;
+    ui.wait_count("quote", 1).await?;
+    let quotes = ui.texts("quote").await?;
+    println!("    first quote: {:?}", quotes.first());
+    check(
+        quotes.iter().any(|q| q.to_lowercase().contains("invoice")),
+        format!("the invoice cell quotes customers on invoices: {quotes:?}"),
+    )?;
+    ui.screenshot("dashboard-quotes").await?;
+    let words: String = quotes[0].trim_start_matches('“').chars().take(20).collect();
+    ui.click("quote").await?;
+    ui.wait_js(
+        "the reader flashes the quoted words",
+        &format!(
+            r#"const r = document.querySelector('[data-testid="reader"]');
+               const flashed = [...document.querySelectorAll('.run.flash')].map(e => e.textContent).join('');
+               return !!r && flashed.includes({});"#,
+            json!(words)
+        ),
+    )
+    .await?;
+    ui.screenshot("dashboard-quote-in-reader").await?;
+
+    step("dashboard: a chart is exported as PNG and SVG beside the project");
+    ui.click("nav-dashboard").await?;
+    for format in ["png", "svg"] {
+        let before = ui.text_if_present("status").await?;
+        ui.click(&format!("chart-drivers-{format}")).await?;
+        let status = ui.wait_text("status", |t| Some(t) != before.as_deref() && t.contains(format), "a saved-chart message").await?;
+        // The message ends with the absolute path of the file.
+        let path = PathBuf::from(status.find('/').map_or("", |i| &status[i..]).trim());
+        let bytes = std::fs::read(&path).context(format!("reading the exported {}", path.display()))?;
+        let ok = if format == "png" { bytes.starts_with(b"\x89PNG") } else { bytes.starts_with(b"<svg") };
+        check(ok && bytes.len() > 1000, format!("{} is a {format} chart ({} bytes)", path.display(), bytes.len()))?;
+        println!("    exported {} ({} bytes)", path.display(), bytes.len());
+    }
     Ok(())
 }
+
+/// Clicks the Dashboard in the navigation and resolves with the milliseconds until matrix
+/// cells are on screen (after the next paint).
+const DASHBOARD_OPEN_JS: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const t0 = performance.now();
+    document.querySelector('[data-testid="nav-dashboard"]').click();
+    const check = () => {
+        if (document.querySelector('[data-testid="matrix-cell"]')) requestAnimationFrame(() => done(performance.now() - t0));
+        else requestAnimationFrame(check);
+    };
+    check();
+"#;
 
 /// How long the whole analysis of the demo may take (some 4,000 segments with the long
 /// interview; the core is optimised even in the debug profile, see the root Cargo.toml).

@@ -13,6 +13,10 @@
 //! RSS: `both` runs each backend in its own child process (this binary again), so each peak
 //! RSS is that backend's alone; `rust-bert` needs `--features rust-bert`.
 //!
+//! `--metrics N` measures the CX metric views instead: the theme × phase matrix, the driver
+//! view, the trend and the overview over N synthetic respondents built in memory, then the
+//! load of the same respondents from a project file and the dashboard over them.
+//!
 //! Answers are drawn from the demo survey's real comments (Finnish and English) with random
 //! scores, dates, customers and phases, so term statistics look like real feedback.
 
@@ -40,6 +44,8 @@ struct Args {
     child: bool,
     /// `--scale N`: embed and score the sentiment of N generated sentences (default backend).
     scale: Option<usize>,
+    /// `--metrics N`: time the metric views over N synthetic respondents.
+    metrics: Option<usize>,
 }
 
 fn args() -> Args {
@@ -54,6 +60,7 @@ fn args() -> Args {
         runs: 3,
         child: false,
         scale: None,
+        metrics: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -68,8 +75,9 @@ fn args() -> Args {
             "--runs" => a.runs = val().parse().ok().filter(|&n| n > 0).expect("--runs N (N >= 1)"),
             "--child" => a.child = true,
             "--scale" => a.scale = Some(val().parse().expect("--scale N")),
+            "--metrics" => a.metrics = Some(val().parse().expect("--metrics N")),
             other => panic!(
-                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend native|candle|rust-bert|both|all --runs N --scale N)"
+                "unknown flag {other} (use --answers N --segments N --dir DIR --reader-only --embed-only --backend native|candle|rust-bert|both|all --runs N --scale N --metrics N)"
             ),
         }
     }
@@ -142,6 +150,9 @@ fn main() {
     let a = args();
     let _ = std::fs::remove_dir_all(&a.dir);
     std::fs::create_dir_all(&a.dir).unwrap();
+    if let Some(n) = a.metrics {
+        return metrics(&a.dir, n);
+    }
     let comments = demo_comments();
     println!("polku-bench: {} seed comments from the demo survey", comments.len());
     if a.reader_only {
@@ -649,4 +660,383 @@ fn embed_at_scale(comments: &[String], n: usize) {
         n as f64 / score_secs,
         proc_status_kb("VmHWM:") as f64 / 1024.0
     );
+}
+
+/// Themes of `--metrics`' synthetic respondents, the first mentioned most, with how many NPS
+/// points a mention moves the answer, so the driver view has drivers to find both ways.
+const THEMES: [(&str, i32); 26] = [
+    ("Ease of use", 1),
+    ("Support response time", -2),
+    ("Price", -1),
+    ("Planning board", 1),
+    ("Billing errors", -3),
+    ("Mobile app", 0),
+    ("Integrations", -1),
+    ("Onboarding help", 1),
+    ("Reporting", 0),
+    ("Performance", -2),
+    ("Account manager", 1),
+    ("Data migration", -2),
+    ("Training", 0),
+    ("Contract terms", -1),
+    ("Sync issues", -3),
+    ("Documentation", 0),
+    ("New features", 1),
+    ("Outages", -4),
+    ("User permissions", 0),
+    ("Invoicing", -1),
+    ("Customisation", 1),
+    ("Login problems", -2),
+    ("Export", 0),
+    ("Notifications", 0),
+    ("API", 0),
+    ("Renewal", -1),
+];
+/// Codes of the synthetic codebook (in-memory table only).
+const CODES: usize = 20;
+const SEGMENTS: [&str; 3] = ["SMB", "Mid-market", "Enterprise"];
+const REGIONS: [&str; 8] =
+    ["Uusimaa", "Pirkanmaa", "Varsinais-Suomi", "Pohjois-Pohjanmaa", "Keski-Suomi", "Satakunta", "Lappi", "Sweden"];
+/// Weights of the NPS answers 0–10 before the themes move them (a B2B survey's rough shape).
+const SCORE_WEIGHTS: [u32; 11] = [2, 1, 2, 3, 3, 6, 7, 13, 18, 20, 25];
+/// Bytes of a stored sentence embedding (an f32 scale and 384 signed bytes), so the
+/// sentences table of the project file is as large as analysis would leave it.
+const EMBEDDING_BYTES: usize = 4 + 384;
+
+/// One synthetic survey respondent of `--metrics`.
+struct Respondent {
+    score: f64,
+    /// `YYYY-MM-DD`, over the 24 months of 2024–2025.
+    date: String,
+    /// Index into the project's journey phases; `None` for about one in 20.
+    phase: Option<usize>,
+    segment: usize,
+    region: usize,
+    has_text: bool,
+    /// Themes the comment mentions, a sentence each, with that sentence's sentiment.
+    themes: Vec<(usize, f32)>,
+    /// The code the comment is coded with, if it has text.
+    code: Option<usize>,
+}
+
+/// The same `n` respondents on every call, so the in-memory table and the project file
+/// hold the same data.
+fn respondents(n: usize) -> impl Iterator<Item = Respondent> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    (0..n).map(move |_| respondent(&mut rng))
+}
+
+/// Draws one respondent: ~88 % with text, 0–3 theme mentions skewed to the first themes (the
+/// least of three draws), and a score each mentioned theme pulls by its shift.
+fn respondent(rng: &mut Rng) -> Respondent {
+    let month = rng.below(24);
+    let date = format!("{}-{:02}-{:02}", 2024 + month / 12, month % 12 + 1, 1 + rng.below(28));
+    let phase = (rng.below(20) != 0).then(|| rng.below(polku::project::DEFAULT_PHASES.len()));
+    let has_text = rng.below(100) < 88;
+    let mentions = if has_text { [0, 1, 1, 1, 2, 2, 3][rng.below(7)] } else { 0 };
+    let themes: Vec<(usize, f32)> = (0..mentions)
+        .map(|_| {
+            let t = rng.below(THEMES.len()).min(rng.below(THEMES.len())).min(rng.below(THEMES.len()));
+            let noise = rng.below(1001) as f32 / 1000.0 - 0.5;
+            (t, (0.25 * THEMES[t].1 as f32 + noise).clamp(-1.0, 1.0))
+        })
+        .collect();
+    let shift: i32 = themes.iter().map(|&(t, _)| THEMES[t].1).sum();
+    let score = (weighted(rng, &SCORE_WEIGHTS) as i32 + shift).clamp(0, 10) as f64;
+    Respondent {
+        score,
+        date,
+        phase,
+        segment: rng.below(SEGMENTS.len()),
+        region: rng.below(REGIONS.len()),
+        has_text,
+        themes,
+        code: has_text.then(|| rng.below(CODES)),
+    }
+}
+
+/// An index drawn with probability proportional to `weights`.
+fn weighted(rng: &mut Rng, weights: &[u32]) -> usize {
+    let mut r = rng.below(weights.iter().sum::<u32>() as usize) as u32;
+    for (i, &w) in weights.iter().enumerate() {
+        if r < w {
+            return i;
+        }
+        r -= w;
+    }
+    unreachable!("r is below the sum of the weights")
+}
+
+/// The comment of a respondent with text: a sentence per theme mention (how it reads follows
+/// its sentiment), or one sentence of no theme. Returns the text and each sentence's
+/// character range, theme and sentiment.
+fn comment(r: &Respondent) -> (String, Vec<(usize, usize, Option<usize>, f32)>) {
+    if !r.has_text {
+        return (String::new(), Vec::new());
+    }
+    let mut sentences: Vec<(String, Option<usize>, f32)> = r
+        .themes
+        .iter()
+        .map(|&(t, s)| {
+            let verdict = if s < -0.2 {
+                "is a real problem for us"
+            } else if s > 0.2 {
+                "works really well"
+            } else {
+                "is okay I suppose"
+            };
+            (format!("{} {verdict}.", THEMES[t].0), Some(t), s)
+        })
+        .collect();
+    if sentences.is_empty() {
+        sentences.push(("Nothing special to add this time.".into(), None, 0.0));
+    }
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for (sentence, theme, sentiment) in sentences {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        spans.push((text.len(), text.len() + sentence.len(), theme, sentiment));
+        text.push_str(&sentence);
+    }
+    (text, spans)
+}
+
+/// `--metrics N`: the views a CX owner opens over N survey respondents, first on an in-memory
+/// table (what the 300 ms target of the matrix and driver views is about), then on the same
+/// respondents loaded from a project file, as the app reads them.
+fn metrics(dir: &Path, n: usize) {
+    metrics_in_memory(n);
+    metrics_from_file(&dir.join("metrics.polku"), n);
+}
+
+/// A new project's journey phases with the ids `Project::create` gives them (1–5).
+fn default_phases() -> Vec<polku::model::Phase> {
+    polku::project::DEFAULT_PHASES
+        .iter()
+        .enumerate()
+        .map(|(i, (key, name, description))| polku::model::Phase {
+            id: i as i64 + 1,
+            key: key.to_string(),
+            name: name.to_string(),
+            description: description.to_string(),
+            position: i as i64,
+        })
+        .collect()
+}
+
+/// The facts table of `n` synthetic respondents, built the way the project loader builds it.
+fn synthetic_facts(n: usize) -> polku::metrics::Facts {
+    use polku::metrics::{FactsBuilder, Item, ItemKind, SourceRow};
+    use polku::model::{Scale, Score, SourceKind};
+    let mut b = FactsBuilder::new(default_phases());
+    for (k, (name, _)) in THEMES.iter().enumerate() {
+        b.item(Item { kind: ItemKind::Theme, id: k as i64 + 1, label: name.to_string(), color: None });
+    }
+    for k in 0..CODES {
+        b.item(Item { kind: ItemKind::Code, id: k as i64 + 1, label: format!("Code {}", k + 1), color: None });
+    }
+    for (i, r) in respondents(n).enumerate() {
+        let id = i as i64 + 1;
+        let phase = r.phase.map(|p| p as i64 + 1);
+        b.source(SourceRow {
+            id,
+            kind: SourceKind::SurveyAnswer,
+            date: Some(&r.date),
+            channel: None,
+            phase,
+            score: Some(Score { value: r.score, scale: Scale::Nps }),
+            has_text: r.has_text,
+        });
+        b.attribute(id, "segment", SEGMENTS[r.segment]);
+        b.attribute(id, "region", REGIONS[r.region]);
+        for &(t, sentiment) in &r.themes {
+            b.mention(ItemKind::Theme, id, t as i64 + 1, phase, Some(sentiment));
+        }
+        if let Some(c) = r.code {
+            b.mention(ItemKind::Code, id, c as i64 + 1, phase, None);
+        }
+    }
+    b.build()
+}
+
+/// Wall-clock milliseconds of `f` over 11 runs after one warm-up run, sorted, so that
+/// `percentile(&ms, 0.5)` is the median.
+fn runs_ms<T>(mut f: impl FnMut() -> T) -> Vec<f64> {
+    std::hint::black_box(f());
+    let mut ms: Vec<f64> = (0..11)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    ms
+}
+
+/// Prints one timed measure as a median with its slowest run.
+fn print_ms(label: &str, ms: &[f64]) {
+    println!("  {label:62} p50 {:7.1} ms  max {:7.1} ms", percentile(ms, 0.5), ms[ms.len() - 1]);
+}
+
+/// Builds the in-memory table of `n` respondents and times each view on it, with and
+/// without a filter, plus the largest drivers found (to show the views did real work).
+fn metrics_in_memory(n: usize) {
+    use polku::metrics::{AttributeFilter, ItemKind, MetricsFilter, Period};
+    use polku::model::Scale;
+    let t = Instant::now();
+    let facts = synthetic_facts(n);
+    let build = t.elapsed().as_secs_f64();
+    let all = MetricsFilter::default();
+    let slice = MetricsFilter {
+        date_from: Some("2025-01".into()),
+        date_to: Some("2025-06".into()),
+        attribute: Some(AttributeFilter { name: "segment".into(), value: "SMB".into() }),
+        ..Default::default()
+    };
+    let overview = facts.overview(&all).unwrap();
+    println!(
+        "metrics: {} synthetic NPS respondents ({} with text), {} themes, {CODES} codes, {} phases; facts table built in {build:.2} s",
+        overview.respondents,
+        overview.with_text,
+        THEMES.len(),
+        overview.phases.len()
+    );
+    println!("  in memory, median (p50) of 11 runs after a warm-up:");
+    let both = |f: &MetricsFilter| {
+        (facts.matrix(ItemKind::Theme, f).unwrap(), facts.drivers(Scale::Nps, ItemKind::Theme, f).unwrap())
+    };
+    print_ms("matrix (themes × phases)", &runs_ms(|| facts.matrix(ItemKind::Theme, &all).unwrap()));
+    print_ms("drivers (NPS, themes)", &runs_ms(|| facts.drivers(Scale::Nps, ItemKind::Theme, &all).unwrap()));
+    print_ms("matrix + drivers", &runs_ms(|| both(&all)));
+    print_ms("matrix + drivers, filtered (segment = SMB, 2025-01..2025-06)", &runs_ms(|| both(&slice)));
+    print_ms(
+        "trend (NPS by quarter, top 5 themes)",
+        &runs_ms(|| facts.trend(Scale::Nps, Period::Quarter, ItemKind::Theme, 5, &all).unwrap()),
+    );
+    print_ms("overview", &runs_ms(|| facts.overview(&all).unwrap()));
+    println!("  {}; peak RSS {:.0} MB", drivers_line(&both(&all).1), proc_status_kb("VmHWM:") as f64 / 1024.0);
+}
+
+/// The score and its three largest drivers in one line: shows that a view did real work, and
+/// that the in-memory table and the one loaded from the project file hold the same answers.
+fn drivers_line(report: &polku::metrics::DriverReport) -> String {
+    let top: Vec<String> = report
+        .drivers
+        .iter()
+        .take(3)
+        .map(|d| format!("{} {:+.1}", d.item.label, d.impact.map_or(f64::NAN, |i| i.value)))
+        .collect();
+    format!("NPS {:.1}; largest drivers (impact, NPS points): {}", report.base.value.unwrap_or(f64::NAN), top.join(", "))
+}
+
+/// Writes the respondents into a new project file, then times what the app pays: the load of
+/// the facts table from SQLite (once per change of the data) and the dashboard on it.
+fn metrics_from_file(path: &Path, n: usize) {
+    drop(Project::create(path, "metrics").unwrap());
+    let t = Instant::now();
+    write_respondents(path, n).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "  project file: {n} respondents written in {secs:.1} s (one transaction), file {:.0} MB",
+        file_size(path) as f64 / 1e6
+    );
+    if secs > 120.0 {
+        println!("  note: writing the project file took over 2 minutes");
+    }
+    reset_peak_rss();
+    let loads: Vec<f64> = (0..3)
+        .map(|_| {
+            let mut p = Project::open(path).unwrap();
+            let t = Instant::now();
+            p.facts().unwrap();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let mut p = Project::open(path).unwrap();
+    p.facts().unwrap();
+    let dashboard = runs_ms(|| p.dashboard(&Default::default()).unwrap());
+    println!(
+        "  Project::facts (load from SQLite, file in the OS cache): {} ms; peak RSS {:.0} MB",
+        loads.iter().map(|ms| format!("{ms:.0}")).collect::<Vec<_>>().join(" / "),
+        proc_status_kb("VmHWM:") as f64 / 1024.0
+    );
+    print_ms("Project::dashboard (facts cached)", &dashboard);
+    println!("  dashboard: {}", drivers_line(&p.dashboard(&Default::default()).unwrap().drivers));
+    drop(p);
+    // About 1 GB at a million respondents: not left behind in the temporary folder.
+    std::fs::remove_file(path).unwrap();
+}
+
+/// Makes the peak RSS (`VmHWM`) start again from the current RSS, after handing the heap's
+/// free memory back to the system, so that a part's peak is its own and not an earlier part's.
+fn reset_peak_rss() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: malloc_trim only returns memory the allocator holds free.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Inserts [`respondents`] into the project file at `path` in one transaction, straight into
+/// the tables a survey import and `polku analyze` fill (embedding a million comments alone
+/// would take over half an hour):
+/// a source with one segment and two attributes each, sentences with their sentiment and an
+/// embedding blob of the stored size, and themes with their sentences.
+fn write_respondents(path: &Path, n: usize) -> rusqlite::Result<()> {
+    use rusqlite::params;
+    const NOW: &str = "2026-01-01T00:00:00Z";
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.pragma_update(None, "cache_size", -512_000)?; // 512 MB, so the indexes stay in memory
+    let tx = conn.transaction()?;
+    let phases: Vec<i64> =
+        tx.prepare("SELECT id FROM phases ORDER BY position")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut themes = Vec::new();
+    for (name, _) in THEMES {
+        tx.execute("INSERT INTO themes(model, name, created_at) VALUES ('bench', ?1, ?2)", params![name, NOW])?;
+        themes.push(tx.last_insert_rowid());
+    }
+    let mut attributes = Vec::new();
+    for name in ["segment", "region"] {
+        tx.execute("INSERT INTO attributes(scope, name, type) VALUES ('source', ?1, 'text')", [name])?;
+        attributes.push(tx.last_insert_rowid());
+    }
+    {
+        let mut source = tx.prepare(
+            "INSERT INTO sources(kind, title, language, date, phase_id, phase_origin, score, scale, text, char_len, created_at)
+             VALUES ('survey_answer', ?1, 'en', ?2, ?3, ?4, ?5, 'nps', ?6, ?7, ?8)",
+        )?;
+        let mut value = tx.prepare("INSERT INTO source_values(source_id, attribute_id, value) VALUES (?1, ?2, ?3)")?;
+        let mut segment = tx.prepare("INSERT INTO segments(source_id, ordinal, start, end) VALUES (?1, 0, 0, ?2)")?;
+        let mut sentence = tx.prepare(
+            "INSERT INTO sentences(segment_id, source_id, start, end, model, embedding, sentiment)
+             VALUES (?1, ?2, ?3, ?4, 'bench', zeroblob(?5), ?6)",
+        )?;
+        let mut member = tx.prepare("INSERT INTO theme_sentences(theme_id, sentence_id) VALUES (?1, ?2)")?;
+        for (i, r) in respondents(n).enumerate() {
+            let (text, spans) = comment(&r);
+            let phase = r.phase.map(|p| phases[p]);
+            let title = format!("Answer {}", i + 1);
+            source.execute(params![title, r.date, phase, phase.map(|_| "metadata"), r.score, text, text.len() as i64, NOW])?;
+            let id = tx.last_insert_rowid();
+            value.execute(params![id, attributes[0], SEGMENTS[r.segment]])?;
+            value.execute(params![id, attributes[1], REGIONS[r.region]])?;
+            if text.is_empty() {
+                continue;
+            }
+            segment.execute(params![id, text.len() as i64])?;
+            let seg = tx.last_insert_rowid();
+            for (start, end, theme, sentiment) in spans {
+                sentence.execute(params![seg, id, start as i64, end as i64, EMBEDDING_BYTES as i64, sentiment])?;
+                if let Some(t) = theme {
+                    member.execute(params![themes[t], tx.last_insert_rowid()])?;
+                }
+            }
+        }
+    }
+    tx.commit()?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
