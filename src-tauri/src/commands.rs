@@ -677,12 +677,15 @@ pub async fn promote_theme(state: State<'_, AppState>, id: Id, to: PromoteTo) ->
     state.with_model(|p, _| p.promote_theme(id, &to))
 }
 
-/// Suggested passages for one code (or, with `None`, the best over all codes), best first,
-/// and which codes have enough examples to learn from.
+/// Suggested passages for one code (or, with `None`, the best `limit` of every code, in one
+/// pass), best first, and which codes have enough examples to learn from.
 #[tauri::command]
 #[specta::specta]
 pub async fn code_suggestions(state: State<'_, AppState>, code_id: Option<Id>, limit: u32) -> Res<SuggestionReport> {
-    state.with_model(|p, model| p.suggest_codings(model, code_id, limit as usize))
+    state.with_model(|p, model| match code_id {
+        Some(_) => p.suggest_codings(model, code_id, limit as usize),
+        None => p.suggest_codings_per_code(model, limit as usize),
+    })
 }
 
 /// Accepts a suggestion: it becomes a coding (origin `model`, with its confidence).

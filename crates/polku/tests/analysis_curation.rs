@@ -319,6 +319,18 @@ fn suggestions_rank_the_on_topic_uncoded_sentence_first_and_skip_coded_ones() {
     assert!(again.suggestions.iter().all(|x| x.sentence_id != s[0].sentence_id));
     p.undo().unwrap();
     assert_eq!(p.codings_of_code(late).unwrap().len(), 5);
+
+    // With two trained codes, one pass gives each code's own best suggestions.
+    for x in &price[1..5] {
+        p.add_coding(cost, x.1, x.2, x.3).unwrap();
+    }
+    let both = p.suggest_codings_per_code(MODEL, 2).unwrap();
+    assert_eq!(both.trained.len(), 2);
+    for code in [late, cost] {
+        let mine: Vec<Id> = both.suggestions.iter().filter(|x| x.code_id == code).map(|x| x.sentence_id).collect();
+        let alone: Vec<Id> = p.suggest_codings(MODEL, Some(code), 2).unwrap().suggestions.iter().map(|x| x.sentence_id).collect();
+        assert_eq!(mine, alone, "code {code}: the same two as asking for it alone");
+    }
 }
 
 #[test]

@@ -107,8 +107,8 @@ export const commands = {
 	/**  Codes every sentence of a theme with an existing or a new code (one undoable step). */
 	promoteTheme: (id: number, to: PromoteTo) => typedError<Promotion, UiError>(__TAURI_INVOKE("promote_theme", { id, to })),
 	/**
-	 *  Suggested passages for one code (or, with `None`, the best over all codes), best first,
-	 *  and which codes have enough examples to learn from.
+	 *  Suggested passages for one code (or, with `None`, the best `limit` of every code, in one
+	 *  pass), best first, and which codes have enough examples to learn from.
 	 */
 	codeSuggestions: (codeId: number | null, limit: number) => typedError<SuggestionReport, UiError>(__TAURI_INVOKE("code_suggestions", { codeId, limit })),
 	/**  Accepts a suggestion: it becomes a coding (origin `model`, with its confidence). */

@@ -98,9 +98,16 @@ export function matrixColour(s: number): string {
   return sentimentColour(Math.max(-1, Math.min(1, s / MATRIX_SATURATION)));
 }
 
-/** Themes × phases: bubble area = share of the phase's respondents, colour = sentiment. */
-export function matrixOption(m: Matrix, t: ChartText): Option {
+/** Width of the matrix's row labels; columns share what is left of the chart's width. */
+const MATRIX_LABEL_WIDTH = 150;
+
+/**
+ * Themes × phases: bubble area = share of the phase's respondents, colour = sentiment.
+ * `width` (the chart's pixel width) lets long phase names wrap within their column.
+ */
+export function matrixOption(m: Matrix, t: ChartText, width = 800): Option {
   const points = matrixPoints(m);
+  const columnWidth = Math.max(40, (width - MATRIX_LABEL_WIDTH - 40) / Math.max(1, m.columns.length) - 2);
   const maxShare = Math.max(0, ...points.map((p) => p[2]));
   const columns = matrixColumns(m, t);
   return {
@@ -118,7 +125,7 @@ export function matrixOption(m: Matrix, t: ChartText): Option {
       type: "category",
       position: "top",
       data: columns,
-      axisLabel: { color: t.palette.text, interval: 0 },
+      axisLabel: { color: t.palette.text, interval: 0, fontSize: columnWidth < 80 ? 10 : 11, width: columnWidth, overflow: "break" },
       axisLine: { lineStyle: { color: t.palette.line } },
       splitLine: { show: true, lineStyle: { color: t.palette.line } },
     },
@@ -126,7 +133,7 @@ export function matrixOption(m: Matrix, t: ChartText): Option {
       type: "category",
       inverse: true,
       data: m.rows.map((r) => r.item.label),
-      axisLabel: { color: t.palette.text, width: 230, overflow: "truncate" },
+      axisLabel: { color: t.palette.text, width: MATRIX_LABEL_WIDTH, overflow: "truncate" },
       axisLine: { lineStyle: { color: t.palette.line } },
       splitLine: { show: true, lineStyle: { color: t.palette.line } },
     },

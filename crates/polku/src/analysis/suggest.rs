@@ -180,6 +180,17 @@ impl Project {
     /// `model` (see the module documentation). Asking for one code with too few examples is
     /// an error that says how many it has.
     pub fn suggest_codings(&self, model: &str, code: Option<Id>, limit: usize) -> Result<SuggestionReport> {
+        self.suggest(model, code, limit, false)
+    }
+
+    /// The best `per_code` suggestions of every code with enough examples, in one pass over
+    /// the stored vectors (what a list of suggestions per code needs; asking code by code
+    /// would read every vector once per code).
+    pub fn suggest_codings_per_code(&self, model: &str, per_code: usize) -> Result<SuggestionReport> {
+        self.suggest(model, None, per_code, true)
+    }
+
+    fn suggest(&self, model: &str, code: Option<Id>, limit: usize, per_code: bool) -> Result<SuggestionReport> {
         let codes: Vec<(Id, String)> = match code {
             Some(id) => {
                 let c = self.codes()?.into_iter().find(|c| c.id == id);
@@ -237,7 +248,16 @@ impl Project {
             }
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
-        scored.truncate(limit);
+        if per_code {
+            let mut taken: HashMap<Id, usize> = HashMap::new();
+            scored.retain(|s| {
+                let n = taken.entry(s.1).or_default();
+                *n += 1;
+                *n <= limit
+            });
+        } else {
+            scored.truncate(limit);
+        }
         let names: HashMap<Id, &str> = codes.iter().map(|(id, n)| (*id, n.as_str())).collect();
         let mut text = self.conn().prepare_cached("SELECT substr(text, ?2 + 1, ?3 - ?2) FROM sources WHERE id = ?1")?;
         for (confidence, code_id, i) in scored {

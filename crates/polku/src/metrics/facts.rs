@@ -273,13 +273,17 @@ impl FactsBuilder {
         list.push(item);
     }
 
-    /// Records that `source` mentions theme or code `item` in `phase` (the segment's phase,
-    /// else the source's) with this sentence's or span's sentiment. Repeats are averaged.
-    pub fn mention(&mut self, kind: ItemKind, source: Id, item: Id, phase: Option<Id>, sentiment: Option<f32>) {
+    /// Records that `source` mentions theme or code `item` with this sentence's or span's
+    /// sentiment, in `segment_phase` (the phase of its segment, if it has its own; else the
+    /// source's phase counts). Repeats are averaged.
+    pub fn mention(&mut self, kind: ItemKind, source: Id, item: Id, segment_phase: Option<Id>, sentiment: Option<f32>) {
         let (Some(&s), Some(&i)) = (self.index_of.get(&source), self.item_of[kind as usize].get(&item)) else {
             return;
         };
-        let p = self.phase(phase);
+        let p = match segment_phase {
+            Some(_) => self.phase(segment_phase),
+            None => self.facts.sources[s as usize].phase,
+        };
         self.raw[kind as usize].push((s, i, p, sentiment.unwrap_or(f32::NAN)));
     }
 

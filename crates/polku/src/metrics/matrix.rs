@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::breakdown::distinct_items;
+use super::coding_places::coding_places;
 use super::facts::{Facts, Item, ItemKind, NONE, UNPLACED_BIT};
 use super::{MetricsFilter, MIN_RESPONDENTS};
 use crate::model::{Id, Phase, Scale, Score, SourceKind};
@@ -198,36 +199,34 @@ impl Project {
         let facts = self.facts()?;
         facts.item_index(kind, item)?;
         let keep = facts.select(filter)?;
-        let sql = match kind {
-            ItemKind::Theme => {
-                "SELECT s.source_id, s.start, s.end, s.sentiment, coalesce(g.phase_id, src.phase_id), ts.rank
-                 FROM theme_sentences ts JOIN sentences s ON s.id = ts.sentence_id
-                 JOIN segments g ON g.id = s.segment_id JOIN sources src ON src.id = s.source_id
-                 WHERE ts.theme_id = ?1"
-            }
-            ItemKind::Code => {
-                "SELECT c.source_id, c.start, c.end,
-                    (SELECT avg(s.sentiment) FROM sentences s
-                     WHERE s.source_id = c.source_id AND s.start < c.end AND s.end > c.start),
-                    coalesce((SELECT g.phase_id FROM segments g
-                              WHERE g.source_id = c.source_id AND g.start <= c.start AND c.start < g.end), src.phase_id),
-                    CASE c.origin WHEN 'manual' THEN 0 ELSE NULL END
-                 FROM codings c JOIN sources src ON src.id = c.source_id WHERE c.code_id = ?1"
-            }
-        };
         let conn = self.conn();
-        let mut st = conn.prepare(sql)?;
-        let mut hits: Vec<(Id, u32, u32, Option<f64>, Option<i64>)> = st
-            .query_map([item], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, Option<Id>>(4)?, r.get(5)?)))?
-            .filter_map(|r| r.ok())
-            .filter(|(src, _, _, _, ph, _)| {
-                let passes = facts.source_index(*src).is_some_and(|i| keep[i]);
-                let in_phase = match phase {
+        // (source, start, end, sentiment, segment phase, rank): a theme's representatives
+        // have a rank, and so (rank 0) do codings a person made.
+        let raw: Vec<(Id, i64, i64, Option<f64>, Option<Id>, Option<i64>)> = match kind {
+            ItemKind::Theme => conn
+                .prepare(
+                    "SELECT s.source_id, s.start, s.end, s.sentiment, g.phase_id, ts.rank
+                     FROM theme_sentences ts JOIN sentences s ON s.id = ts.sentence_id
+                     JOIN segments g ON g.id = s.segment_id WHERE ts.theme_id = ?1",
+                )?
+                .query_map([item], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .collect::<Result<_, _>>()?,
+            ItemKind::Code => coding_places(conn, Some(item))?
+                .into_iter()
+                .map(|c| (c.source, c.start, c.end, c.sentiment, c.segment_phase, c.manual.then_some(0)))
+                .collect(),
+        };
+        let mut hits: Vec<(Id, i64, i64, Option<f64>, Option<i64>)> = raw
+            .into_iter()
+            .filter(|(src, _, _, _, segment_phase, _)| {
+                let Some(i) = facts.source_index(*src).filter(|&i| keep[i]) else { return false };
+                // The segment's own phase, else the source's.
+                let ph = segment_phase.or_else(|| facts.phases.get(facts.sources[i].phase as usize).map(|p| p.id));
+                match phase {
                     PhasePick::All => true,
                     PhasePick::Unplaced => ph.is_none(),
-                    PhasePick::Phase(p) => *ph == Some(p),
-                };
-                passes && in_phase
+                    PhasePick::Phase(p) => ph == Some(p),
+                }
             })
             .map(|(src, a, b, s, _, rank)| (src, a, b, s, rank))
             .collect();
@@ -259,8 +258,8 @@ impl Project {
                 source_id: src,
                 source_title: title,
                 kind: SourceKind::parse(&kind)?,
-                start,
-                end,
+                start: start as u32,
+                end: end as u32,
                 text: text.trim().to_string(),
                 sentiment,
                 score: match (score, scale.as_deref().map(Scale::parse)) {
