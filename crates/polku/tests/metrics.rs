@@ -138,6 +138,9 @@ fn scores_by_slice_count_every_scored_answer_and_flag_small_groups() {
     // Date filters take periods: only January.
     let jan = MetricsFilter { date_from: Some("2025-01".into()), date_to: Some("2025-01".into()), ..Default::default() };
     assert_eq!(p.metrics_overview(&jan).unwrap().respondents, 20);
+    // A channel no source has matches nothing, not the sources without a channel.
+    let fax = MetricsFilter { channel: Some("fax".into()), ..Default::default() };
+    assert_eq!(p.metrics_overview(&fax).unwrap().respondents, 0);
 }
 
 #[test]

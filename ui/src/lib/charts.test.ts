@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Driver, DriverReport, Matrix, Summary, Trend } from "./bindings";
-import { bubbleSize, dataUrlBytes, driversOption, escapeHtml, LIGHT, matrixColour, matrixPoints, trendOption, type ChartText } from "./charts";
+import { bubbleSize, cooccurrenceOption, dataUrlBytes, driversOption, escapeHtml, LIGHT, matrixColour, matrixPoints, trendOption, type ChartText } from "./charts";
 import { sentimentColour } from "./sentiment";
 
 const text: ChartText = { words: {}, format: (n, d = 0) => n.toFixed(d), palette: LIGHT };
@@ -108,5 +108,17 @@ describe("matrix colour", () => {
     expect(matrixColour(-0.9)).toBe(sentimentColour(-1));
     expect(matrixColour(0.25)).toBe(sentimentColour(0.5));
     expect(matrixColour(0)).toBe(sentimentColour(0));
+  });
+});
+
+describe("co-occurrence", () => {
+  it("scales colour to the largest pair, not the diagonal", () => {
+    const o = cooccurrenceOption(
+      { codes: [item(1, "a"), item(2, "b")], counts: [[50, 3], [3, 40]] },
+      text,
+    ) as { visualMap: { max: number }; series: { data: number[][] }[] };
+    expect(o.visualMap.max).toBe(3);
+    expect(o.series[0].data).toContainEqual([0, 0, 50]);
+    expect(o.series[0].data).toContainEqual([1, 0, 3]);
   });
 });

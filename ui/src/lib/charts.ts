@@ -435,13 +435,14 @@ export function heatmapOption(
   counts: number[][],
   t: ChartText,
   cellText?: (r: number, c: number) => string,
+  colourMax?: number,
 ): Option {
   const data: [number, number, number][] = [];
   counts.forEach((row, r) => row.forEach((n, c) => data.push([c, r, n])));
-  const max = Math.max(1, ...data.map((d) => d[2]));
+  const max = colourMax ?? Math.max(1, ...data.map((d) => d[2]));
   return {
     animation: false,
-    grid: { left: 8, right: 16, top: 8, bottom: 70, containLabel: true },
+    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
     tooltip: {
       formatter: (p: { data: [number, number, number] }) =>
         `${escapeHtml(rowLabels[p.data[1]])} × ${escapeHtml(colLabels[p.data[0]])}: <b>${cellText ? cellText(p.data[1], p.data[0]) : t.format(p.data[2])}</b>`,
@@ -479,10 +480,14 @@ export function heatmapOption(
   };
 }
 
-/** Code co-occurrence as a heat map. */
+/**
+ * Code co-occurrence as a heat map. The colour scale ends at the largest pair, so the
+ * diagonal (each code's own count, always the largest) does not wash the pairs out.
+ */
 export function cooccurrenceOption(co: CoOccurrence, t: ChartText): Option {
   const labels = co.codes.map((c) => c.label);
-  return heatmapOption(labels, labels, co.counts, t);
+  const pairs = co.counts.flatMap((row, r) => row.filter((_, c) => c !== r));
+  return heatmapOption(labels, labels, co.counts, t, undefined, Math.max(1, ...pairs));
 }
 
 /** Codes × attribute values: the share of each value's sources coded, with the count. */

@@ -31,7 +31,7 @@ pub use summary::{bounds, Difference, Summary, Tally, MIN_RESPONDENTS};
 
 use crate::model::SourceKind;
 use crate::Result;
-use facts::{date_key, NONE};
+use facts::date_key;
 
 /// Which respondents a view counts. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -68,9 +68,11 @@ impl Facts {
             }
             None => None,
         };
-        let channel = filter.channel.as_deref().map(|c| {
-            self.channels.iter().position(|x| x.eq_ignore_ascii_case(c.trim())).map(|i| i as u32).unwrap_or(NONE - 1)
-        });
+        // An unknown channel matches nothing (not even sources without a channel).
+        let channel = filter
+            .channel
+            .as_deref()
+            .map(|c| self.channels.iter().position(|x| x.eq_ignore_ascii_case(c.trim())).map(|i| i as u32));
         let phase_bit = match filter.phase.as_deref() {
             Some(p) => Some(1u32 << self.phase_index(p)?),
             None => None,
@@ -83,7 +85,7 @@ impl Facts {
                 from.is_none_or(|f| s.date != 0 && s.date >= f)
                     && to.is_none_or(|t| s.date != 0 && s.date <= t)
                     && attribute.is_none_or(|(col, v)| v.is_some_and(|v| col.of_source[i] == v))
-                    && channel.is_none_or(|c| s.channel == c)
+                    && channel.is_none_or(|c| c == Some(s.channel))
                     && phase_bit.is_none_or(|b| s.phase_mask & b != 0)
                     && filter.kind.is_none_or(|k| s.kind == k)
             })
