@@ -75,6 +75,17 @@ describe("drivers", () => {
   });
 });
 
+describe("axis ticks", () => {
+  it("follow the UI language's number notation", () => {
+    const fi: ChartText = { ...text, format: (n, d = 0) => n.toFixed(d).replace(".", ",") };
+    const report: DriverReport = { scale: "nps", base: summary(0, null, null), drivers: [] };
+    const o = driversOption(report, fi) as { xAxis: { axisLabel: { formatter: (v: number) => string } } };
+    expect(o.xAxis.axisLabel.formatter(-0.5)).toBe("-0,50");
+    expect(o.xAxis.axisLabel.formatter(2.5)).toBe("2,5");
+    expect(o.xAxis.axisLabel.formatter(10)).toBe("10");
+  });
+});
+
 describe("trend", () => {
   it("stacks the interval band on its lower bound and leaves empty periods as gaps", () => {
     const tr: Trend = {

@@ -160,6 +160,11 @@ export function matrixOption(m: Matrix, t: ChartText, width = 800): Option {
   };
 }
 
+/** Value-axis tick labels in the UI language's notation (`−0,5` in Finnish). */
+function ticks(t: ChartText, suffix = ""): (v: number) => string {
+  return (v) => t.format(v, Number.isInteger(v) ? 0 : Math.abs(v) < 1 ? 2 : 1) + suffix;
+}
+
 /** Pixel height that gives each row of a row-per-item chart room. */
 export function rowsHeight(rows: number, perRow = 34, extra = 90): number {
   return Math.max(160, rows * perRow + extra);
@@ -220,7 +225,7 @@ export function driversOption(r: DriverReport, t: ChartText, top = 12): Option {
       nameLocation: "middle",
       nameGap: 22,
       nameTextStyle: { color: t.palette.muted },
-      axisLabel: { color: t.palette.muted },
+      axisLabel: { color: t.palette.muted, formatter: ticks(t) },
       splitLine: { lineStyle: { color: t.palette.line } },
     },
     yAxis: {
@@ -274,7 +279,7 @@ export function trendOption(tr: Trend, t: ChartText): Option {
       axisLabel: { color: t.palette.muted },
       axisLine: { lineStyle: { color: t.palette.line } },
     },
-    yAxis: { type: "value", scale: true, axisLabel: { color: t.palette.muted }, splitLine: { lineStyle: { color: t.palette.line } } },
+    yAxis: { type: "value", scale: true, axisLabel: { color: t.palette.muted, formatter: ticks(t) }, splitLine: { lineStyle: { color: t.palette.line } } },
     series: [
       { type: "line", data: low, stack: "ci", symbol: "none", lineStyle: { opacity: 0 }, silent: true },
       {
@@ -333,7 +338,7 @@ export function themeTrendOption(tr: Trend, t: ChartText): Option {
       type: "value",
       name: t.words.shareAxis,
       nameTextStyle: { color: t.palette.muted },
-      axisLabel: { color: t.palette.muted, formatter: "{value} %" },
+      axisLabel: { color: t.palette.muted, formatter: ticks(t, " %") },
       splitLine: { lineStyle: { color: t.palette.line } },
     },
     series: tr.items.map((it) => ({ type: "line", name: it.item.label, data: it.share, symbolSize: 5 })),
@@ -356,7 +361,7 @@ export function breakdownOption(rows: SliceRow[], scale: Scale, t: ChartText): O
         return `<b>${escapeHtml(shown[ps[0].dataIndex].label)}</b><br>${t.format(s.value ?? 0, d)}${ci ? ` (95 %: ${ci})` : ""}<br>n=${t.format(s.n)}${s.small ? `<br>${t.words.small}` : ""}`;
       },
     },
-    xAxis: { type: "value", axisLabel: { color: t.palette.muted }, splitLine: { lineStyle: { color: t.palette.line } } },
+    xAxis: { type: "value", axisLabel: { color: t.palette.muted, formatter: ticks(t) }, splitLine: { lineStyle: { color: t.palette.line } } },
     yAxis: {
       type: "category",
       inverse: true,
@@ -402,7 +407,7 @@ export function changeOption(c: Comparison, t: ChartText, top = 10): Option {
       nameLocation: "middle",
       nameGap: 22,
       nameTextStyle: { color: t.palette.muted },
-      axisLabel: { color: t.palette.muted },
+      axisLabel: { color: t.palette.muted, formatter: ticks(t) },
       splitLine: { lineStyle: { color: t.palette.line } },
     },
     yAxis: {
