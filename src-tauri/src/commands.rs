@@ -619,12 +619,17 @@ pub fn cancel_analysis(state: State<'_, AppState>) -> Res<()> {
 
 impl AppState {
     /// Like [`AppState::with`], but refuses (instead of waiting) while an analysis runs.
-    fn with_model<T>(&self, f: impl FnOnce(&mut Project, &str) -> polku::Result<T>) -> Res<T> {
+    fn with_idle<T>(&self, f: impl FnOnce(&mut Project) -> polku::Result<T>) -> Res<T> {
         if self.analysis_running.load(Ordering::SeqCst) {
             return Err(busy());
         }
+        self.with(f)
+    }
+
+    /// [`AppState::with_idle`] with the key of the model the app analyses with.
+    fn with_model<T>(&self, f: impl FnOnce(&mut Project, &str) -> polku::Result<T>) -> Res<T> {
         let model = model_key(&model_dir());
-        self.with(|p| f(p, &model))
+        self.with_idle(|p| f(p, &model))
     }
 }
 
@@ -639,42 +644,42 @@ pub async fn themes(state: State<'_, AppState>) -> Res<Vec<StoredTheme>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn rename_theme(state: State<'_, AppState>, id: Id, name: String) -> Res<()> {
-    state.with_model(|p, _| p.rename_theme(id, &name))
+    state.with_idle(|p| p.rename_theme(id, &name))
 }
 
 /// Sets a theme aside (it stays listed as discarded).
 #[tauri::command]
 #[specta::specta]
 pub async fn discard_theme(state: State<'_, AppState>, id: Id) -> Res<()> {
-    state.with_model(|p, _| p.discard_theme(id))
+    state.with_idle(|p| p.discard_theme(id))
 }
 
 /// Brings a discarded theme back.
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_theme(state: State<'_, AppState>, id: Id) -> Res<()> {
-    state.with_model(|p, _| p.restore_theme(id))
+    state.with_idle(|p| p.restore_theme(id))
 }
 
 /// Splits a theme into the sub-themes its sentences form; returns their ids.
 #[tauri::command]
 #[specta::specta]
 pub async fn split_theme(state: State<'_, AppState>, id: Id) -> Res<Vec<Id>> {
-    state.with_model(|p, _| p.split_theme(id))
+    state.with_idle(|p| p.split_theme(id))
 }
 
 /// Merges the themes `from` into `into`.
 #[tauri::command]
 #[specta::specta]
 pub async fn merge_themes(state: State<'_, AppState>, into: Id, from: Vec<Id>) -> Res<()> {
-    state.with_model(|p, _| p.merge_themes(into, &from))
+    state.with_idle(|p| p.merge_themes(into, &from))
 }
 
 /// Codes every sentence of a theme with an existing or a new code (one undoable step).
 #[tauri::command]
 #[specta::specta]
 pub async fn promote_theme(state: State<'_, AppState>, id: Id, to: PromoteTo) -> Res<Promotion> {
-    state.with_model(|p, _| p.promote_theme(id, &to))
+    state.with_idle(|p| p.promote_theme(id, &to))
 }
 
 /// Suggested passages for one code (or, with `None`, the best `limit` of every code, in one
@@ -692,7 +697,7 @@ pub async fn code_suggestions(state: State<'_, AppState>, code_id: Option<Id>, l
 #[tauri::command]
 #[specta::specta]
 pub async fn accept_suggestion(state: State<'_, AppState>, suggestion: Suggestion) -> Res<usize> {
-    state.with_model(|p, _| p.accept_suggestion(&suggestion))
+    state.with_idle(|p| p.accept_suggestion(&suggestion))
 }
 
 // CX metrics: each view is one read of the project's facts table (see `polku::metrics`).
@@ -702,14 +707,14 @@ pub async fn accept_suggestion(state: State<'_, AppState>, suggestion: Suggestio
 #[tauri::command]
 #[specta::specta]
 pub async fn dashboard(state: State<'_, AppState>, request: DashboardRequest) -> Res<Dashboard> {
-    state.with_model(|p, _| p.dashboard(&request))
+    state.with_idle(|p| p.dashboard(&request))
 }
 
 /// A score broken down by a slice (phase, attribute, channel, kind, period, theme, code).
 #[tauri::command]
 #[specta::specta]
 pub async fn breakdown(state: State<'_, AppState>, scale: Scale, by: SliceBy, filter: MetricsFilter) -> Res<Breakdown> {
-    state.with_model(|p, _| p.breakdown(scale, &by, &filter))
+    state.with_idle(|p| p.breakdown(scale, &by, &filter))
 }
 
 /// A score and the `top` largest themes or codes per month or quarter.
@@ -723,14 +728,14 @@ pub async fn trend(
     top: u32,
     filter: MetricsFilter,
 ) -> Res<Trend> {
-    state.with_model(|p, _| p.trend(scale, period, kind, top as usize, &filter))
+    state.with_idle(|p| p.trend(scale, period, kind, top as usize, &filter))
 }
 
 /// Themes or codes × journey phases.
 #[tauri::command]
 #[specta::specta]
 pub async fn theme_matrix(state: State<'_, AppState>, kind: ItemKind, filter: MetricsFilter) -> Res<Matrix> {
-    state.with_model(|p, _| p.theme_matrix(kind, &filter))
+    state.with_idle(|p| p.theme_matrix(kind, &filter))
 }
 
 /// The quotes behind a matrix cell, best first.
@@ -744,14 +749,14 @@ pub async fn cell_quotes(
     filter: MetricsFilter,
     limit: u32,
 ) -> Res<CellQuotes> {
-    state.with_model(|p, _| p.cell_quotes(kind, item, phase, &filter, limit as usize))
+    state.with_idle(|p| p.cell_quotes(kind, item, phase, &filter, limit as usize))
 }
 
 /// Each theme's or code's pull on the score, biggest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn drivers(state: State<'_, AppState>, scale: Scale, kind: ItemKind, filter: MetricsFilter) -> Res<DriverReport> {
-    state.with_model(|p, _| p.drivers(scale, kind, &filter))
+    state.with_idle(|p| p.drivers(scale, kind, &filter))
 }
 
 /// Group A against group B.
@@ -764,14 +769,14 @@ pub async fn compare_groups(
     a: MetricsFilter,
     b: MetricsFilter,
 ) -> Res<Comparison> {
-    state.with_model(|p, _| p.compare(scale, kind, &a, &b))
+    state.with_idle(|p| p.compare(scale, kind, &a, &b))
 }
 
 /// Codes occurring together within segments.
 #[tauri::command]
 #[specta::specta]
 pub async fn code_cooccurrence(state: State<'_, AppState>, filter: MetricsFilter) -> Res<CoOccurrence> {
-    state.with_model(|p, _| p.code_cooccurrence(&filter))
+    state.with_idle(|p| p.code_cooccurrence(&filter))
 }
 
 /// Codes × the values of one attribute.
@@ -782,7 +787,7 @@ pub async fn code_by_attribute(
     attribute: String,
     filter: MetricsFilter,
 ) -> Res<CodeAttributeMatrix> {
-    state.with_model(|p, _| p.code_by_attribute(&attribute, &filter))
+    state.with_idle(|p| p.code_by_attribute(&attribute, &filter))
 }
 
 /// Saves a chart the page rendered into the project's exports folder; returns the file.

@@ -2,13 +2,14 @@
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment};
 use polku::metrics::{
     AttributeFilter, Difference, ItemKind, MetricsFilter, Period, PhasePick, SliceBy, Summary,
 };
 use polku::model::{Scale, SourceKind};
 use polku::Project;
-use serde::Serialize;
+
+use crate::output::{print_json as json, table};
 
 /// Which respondents count (all by default).
 #[derive(Args, Clone, Default)]
@@ -122,16 +123,6 @@ pub enum MetricsView {
     Cooccurrence,
     /// Codes × the values of an attribute.
     CodeAttribute { attribute: String },
-}
-
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
-    t
-}
-
-fn json<T: Serialize>(v: &T) {
-    println!("{}", serde_json::to_string_pretty(v).expect("results serialise"));
 }
 
 fn num(v: Option<f64>, digits: usize) -> String {

@@ -11,13 +11,15 @@ pub struct Out {
     pub json: bool,
 }
 
-fn table(header: &[&str]) -> Table {
+/// A table in the CLI's one style.
+pub(crate) fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
     t
 }
 
-fn print_json<T: Serialize + ?Sized>(v: &T) {
+/// Pretty JSON on stdout, what every `--json` prints.
+pub(crate) fn print_json<T: Serialize + ?Sized>(v: &T) {
     println!("{}", serde_json::to_string_pretty(v).expect("results serialise"));
 }
 

@@ -2,6 +2,8 @@
 //! candle backend and the native encoder: the vectors must mean what sentence-transformers'
 //! vectors mean, and both backends must give the same ones.
 
+mod common;
+
 use polku::analysis::embed::{cosine, Backend, CandleEmbedder, Embedder};
 use polku::analysis::encoder::NativeEmbedder;
 use polku::analysis::model;
@@ -95,40 +97,13 @@ fn the_default_backend_is_the_native_encoder() {
 #[test]
 fn paraphrases_are_closer_than_unrelated_feedback() {
     let e = embedder();
-    paraphrases_with(&e);
-    paraphrases_with(&native());
-}
-
-fn paraphrases_with(e: &dyn Embedder) {
-    assert_eq!(e.dimension(), 384);
-    let texts = [
-        "The mobile app crashes whenever we upload photos.",
-        "Uploading pictures makes the application crash.",
-        "Our invoices were correct and arrived on time.",
-        "The price increase came as a surprise.",
-        "They raised the price without warning.",
-    ];
-    let v = e.embed(&texts).unwrap();
-    assert!(v.iter().all(|x| x.len() == 384));
-    for x in &v {
-        let norm: f32 = x.iter().map(|a| a * a).sum::<f32>().sqrt();
-        assert!((norm - 1.0).abs() < 1e-4, "unit length, got {norm}");
-    }
-    assert!(cosine(&v[0], &v[1]) > 0.6, "paraphrase: {}", cosine(&v[0], &v[1]));
-    assert!(cosine(&v[3], &v[4]) > 0.5, "paraphrase: {}", cosine(&v[3], &v[4]));
-    assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]) + 0.3);
-    assert!(cosine(&v[3], &v[4]) > cosine(&v[3], &v[1]) + 0.3);
+    common::backends::paraphrases_are_closer(&e);
+    common::backends::paraphrases_are_closer(&native());
 }
 
 #[test]
 fn batching_and_order_do_not_change_a_vector() {
-    let e = embedder();
-    let alone = e.embed(&["Support answered within an hour."]).unwrap();
-    let many: Vec<String> = (0..40).map(|i| format!("Filler sentence number {i} with some more words in it.")).collect();
-    let mut texts: Vec<&str> = many.iter().map(String::as_str).collect();
-    texts.insert(17, "Support answered within an hour.");
-    let together = e.embed(&texts).unwrap();
-    assert!(cosine(&alone[0], &together[17]) > 0.9999, "padding must not change the vector");
+    common::backends::batching_keeps_a_vector(&embedder());
 }
 
 #[test]

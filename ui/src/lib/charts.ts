@@ -197,31 +197,38 @@ function whiskers(data: [number, number | null, number | null][], colour: string
   };
 }
 
-/** Drivers: each theme's impact on the score with its 95 % interval, biggest on top. */
-export function driversOption(r: DriverReport, t: ChartText, top = 12): Option {
-  const rows = r.drivers.filter((d) => d.impact?.value != null).slice(0, top);
-  const d = digitsOf(r.scale) + 1;
+/** One row of a horizontal bar chart, with its 95 % interval. */
+interface Bar {
+  label: string;
+  value: number;
+  low: number | null;
+  high: number | null;
+  colour: string;
+  /** Drawn faded: a small group, or a change within the noise. */
+  faded: boolean;
+}
+
+/**
+ * Horizontal bars, top row first, each with its interval as a whisker: the layout of the
+ * drivers, the score by slice and the comparison. `tooltip` gets the row's index;
+ * `valueLabel` (optional) prints each bar's value at its end.
+ */
+function intervalBars(
+  bars: Bar[],
+  t: ChartText,
+  o: { tooltip: (i: number) => string; axisName?: string; valueLabel?: (v: number) => string },
+): Option {
   return {
     animation: false,
-    grid: { left: 8, right: 24, top: 28, bottom: 28, containLabel: true },
+    grid: { left: 8, right: o.valueLabel ? 40 : 24, top: 16, bottom: o.axisName ? 28 : 8, containLabel: true },
     tooltip: {
       trigger: "axis",
       axisPointer: { type: "shadow" },
-      formatter: (ps: { dataIndex: number }[]) => {
-        const x = rows[ps[0].dataIndex];
-        const f = (v: number | null | undefined) => (v == null ? "–" : t.format(v, d));
-        return [
-          `<b>${escapeHtml(x.item.label)}</b>`,
-          `${t.words.mentionedBy}: ${t.format(x.share ?? 0, 1)} % (n=${t.format(x.with.n)})`,
-          `${t.words.with}: ${f(x.with.value)} · ${t.words.without}: ${f(x.without.value)}`,
-          `${t.words.impact}: ${f(x.impact?.value)} [${f(x.impact?.low)}, ${f(x.impact?.high)}]`,
-          x.small ? t.words.small : "",
-        ].join("<br>");
-      },
+      formatter: (ps: { dataIndex: number }[]) => o.tooltip(ps[0].dataIndex),
     },
     xAxis: {
       type: "value",
-      name: t.words.impactAxis,
+      name: o.axisName,
       nameLocation: "middle",
       nameGap: 22,
       nameTextStyle: { color: t.palette.muted },
@@ -231,7 +238,7 @@ export function driversOption(r: DriverReport, t: ChartText, top = 12): Option {
     yAxis: {
       type: "category",
       inverse: true,
-      data: rows.map((x) => (x.small ? `${x.item.label} *` : x.item.label)),
+      data: bars.map((b) => b.label),
       axisLabel: { color: t.palette.text, width: 230, overflow: "truncate" },
       axisLine: { lineStyle: { color: t.palette.line } },
     },
@@ -239,20 +246,45 @@ export function driversOption(r: DriverReport, t: ChartText, top = 12): Option {
       {
         type: "bar",
         barMaxWidth: 18,
-        data: rows.map((x) => ({
-          value: x.impact?.value ?? 0,
-          itemStyle: {
-            color: (x.impact?.value ?? 0) < 0 ? t.palette.negative : t.palette.positive,
-            opacity: x.small ? 0.45 : 0.9,
-          },
-        })),
+        data: bars.map((b) => ({ value: b.value, itemStyle: { color: b.colour, opacity: b.faded ? 0.45 : 0.9 } })),
+        label: o.valueLabel
+          ? { show: true, position: "right", color: t.palette.text, formatter: (p: { value: number }) => o.valueLabel?.(p.value) }
+          : undefined,
       },
       whiskers(
-        rows.map((x, i) => [i, x.impact?.low ?? null, x.impact?.high ?? null]),
+        bars.map((b, i) => [i, b.low, b.high]),
         t.palette.text,
       ),
     ],
   };
+}
+
+/** Drivers: each theme's impact on the score with its 95 % interval, biggest on top. */
+export function driversOption(r: DriverReport, t: ChartText, top = 12): Option {
+  const rows = r.drivers.filter((d) => d.impact?.value != null).slice(0, top);
+  const d = digitsOf(r.scale) + 1;
+  const f = (v: number | null | undefined) => (v == null ? "–" : t.format(v, d));
+  const bars = rows.map((x) => ({
+    label: x.small ? `${x.item.label} *` : x.item.label,
+    value: x.impact?.value ?? 0,
+    low: x.impact?.low ?? null,
+    high: x.impact?.high ?? null,
+    colour: (x.impact?.value ?? 0) < 0 ? t.palette.negative : t.palette.positive,
+    faded: x.small,
+  }));
+  return intervalBars(bars, t, {
+    axisName: t.words.impactAxis,
+    tooltip: (i) => {
+      const x = rows[i];
+      return [
+        `<b>${escapeHtml(x.item.label)}</b>`,
+        `${t.words.mentionedBy}: ${t.format(x.share ?? 0, 1)} % (n=${t.format(x.with.n)})`,
+        `${t.words.with}: ${f(x.with.value)} · ${t.words.without}: ${f(x.without.value)}`,
+        `${t.words.impact}: ${f(x.impact?.value)} [${f(x.impact?.low)}, ${f(x.impact?.high)}]`,
+        x.small ? t.words.small : "",
+      ].join("<br>");
+    },
+  });
 }
 
 /** The score per period with its 95 % interval as a band; small periods drawn hollow. */
@@ -336,8 +368,6 @@ export function themeTrendOption(tr: Trend, t: ChartText): Option {
     },
     yAxis: {
       type: "value",
-      name: t.words.shareAxis,
-      nameTextStyle: { color: t.palette.muted },
       axisLabel: { color: t.palette.muted, formatter: ticks(t, " %") },
       splitLine: { lineStyle: { color: t.palette.line } },
     },
@@ -349,88 +379,40 @@ export function themeTrendOption(tr: Trend, t: ChartText): Option {
 export function breakdownOption(rows: SliceRow[], scale: Scale, t: ChartText): Option {
   const shown = rows.filter((r) => r.summary.value != null);
   const d = digitsOf(scale);
-  return {
-    animation: false,
-    grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: "axis",
-      axisPointer: { type: "shadow" },
-      formatter: (ps: { dataIndex: number }[]) => {
-        const s = shown[ps[0].dataIndex].summary;
-        const ci = intervalText(s, t.format);
-        return `<b>${escapeHtml(shown[ps[0].dataIndex].label)}</b><br>${t.format(s.value ?? 0, d)}${ci ? ` (95 %: ${ci})` : ""}<br>n=${t.format(s.n)}${s.small ? `<br>${t.words.small}` : ""}`;
-      },
+  const bars = shown.map((r) => ({
+    label: `${r.label} (n=${t.format(r.summary.n)})${r.summary.small ? " *" : ""}`,
+    value: r.summary.value ?? 0,
+    low: r.summary.low,
+    high: r.summary.high,
+    colour: t.palette.accent,
+    faded: r.summary.small,
+  }));
+  return intervalBars(bars, t, {
+    valueLabel: (v) => t.format(v, d),
+    tooltip: (i) => {
+      const s = shown[i].summary;
+      const ci = intervalText(s, t.format);
+      return `<b>${escapeHtml(shown[i].label)}</b><br>${t.format(s.value ?? 0, d)}${ci ? ` (95 %: ${ci})` : ""}<br>n=${t.format(s.n)}${s.small ? `<br>${t.words.small}` : ""}`;
     },
-    xAxis: { type: "value", axisLabel: { color: t.palette.muted, formatter: ticks(t) }, splitLine: { lineStyle: { color: t.palette.line } } },
-    yAxis: {
-      type: "category",
-      inverse: true,
-      data: shown.map((r) => `${r.label} (n=${t.format(r.summary.n)})${r.summary.small ? " *" : ""}`),
-      axisLabel: { color: t.palette.text, width: 230, overflow: "truncate" },
-      axisLine: { lineStyle: { color: t.palette.line } },
-    },
-    series: [
-      {
-        type: "bar",
-        barMaxWidth: 18,
-        data: shown.map((r) => ({
-          value: r.summary.value,
-          itemStyle: { color: t.palette.accent, opacity: r.summary.small ? 0.4 : 0.85 },
-        })),
-        label: { show: true, position: "right", color: t.palette.text, formatter: (p: { value: number }) => t.format(p.value, d) },
-      },
-      whiskers(
-        shown.map((r, i) => [i, r.summary.low, r.summary.high]),
-        t.palette.text,
-      ),
-    ],
-  };
+  });
 }
 
 /** Comparison: how each theme's share of respondents changed from A to B, in points. */
 export function changeOption(c: Comparison, t: ChartText, top = 10): Option {
   const rows = c.items.filter((x) => x.change?.value != null).slice(0, top);
-  return {
-    animation: false,
-    grid: { left: 8, right: 24, top: 16, bottom: 28, containLabel: true },
-    tooltip: {
-      trigger: "axis",
-      axisPointer: { type: "shadow" },
-      formatter: (ps: { dataIndex: number }[]) => {
-        const x = rows[ps[0].dataIndex];
-        return `<b>${escapeHtml(x.item.label)}</b><br>A: ${t.format(x.share_a ?? 0, 1)} % → B: ${t.format(x.share_b ?? 0, 1)} %`;
-      },
-    },
-    xAxis: {
-      type: "value",
-      name: t.words.changeAxis,
-      nameLocation: "middle",
-      nameGap: 22,
-      nameTextStyle: { color: t.palette.muted },
-      axisLabel: { color: t.palette.muted, formatter: ticks(t) },
-      splitLine: { lineStyle: { color: t.palette.line } },
-    },
-    yAxis: {
-      type: "category",
-      inverse: true,
-      data: rows.map((x) => x.item.label),
-      axisLabel: { color: t.palette.text, width: 230, overflow: "truncate" },
-    },
-    series: [
-      {
-        type: "bar",
-        barMaxWidth: 16,
-        data: rows.map((x) => ({
-          value: x.change?.value ?? 0,
-          itemStyle: { color: t.palette.accent, opacity: x.change && (x.change.low ?? 0) * (x.change.high ?? 0) > 0 ? 0.9 : 0.4 },
-        })),
-      },
-      whiskers(
-        rows.map((x, i) => [i, x.change?.low ?? null, x.change?.high ?? null]),
-        t.palette.text,
-      ),
-    ],
-  };
+  const bars = rows.map((x) => ({
+    label: x.item.label,
+    value: x.change?.value ?? 0,
+    low: x.change?.low ?? null,
+    high: x.change?.high ?? null,
+    colour: t.palette.accent,
+    faded: !(x.change && (x.change.low ?? 0) * (x.change.high ?? 0) > 0),
+  }));
+  return intervalBars(bars, t, {
+    axisName: t.words.changeAxis,
+    tooltip: (i) =>
+      `<b>${escapeHtml(rows[i].item.label)}</b><br>A: ${t.format(rows[i].share_a ?? 0, 1)} % → B: ${t.format(rows[i].share_b ?? 0, 1)} %`,
+  });
 }
 
 /** A labelled heat map: `counts[row][col]`, optional per-cell text. */

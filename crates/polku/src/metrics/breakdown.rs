@@ -153,11 +153,15 @@ impl Facts {
 
     /// The dashboard's opening figures for the sources passing `filter`.
     pub fn overview(&self, filter: &MetricsFilter) -> Result<MetricsOverview> {
-        let keep = self.select(filter)?;
+        Ok(self.overview_in(&self.select(filter)?))
+    }
+
+    /// [`Facts::overview`] over sources already selected (the dashboard selects once).
+    pub(crate) fn overview_in(&self, keep: &[bool]) -> MetricsOverview {
         let mut tallies = [Tally::default(); 4];
         let (mut respondents, mut with_text) = (0, 0);
         let (mut first, mut last) = (u32::MAX, 0);
-        for (s, _) in self.sources.iter().zip(&keep).filter(|(_, k)| **k) {
+        for (s, _) in self.sources.iter().zip(keep).filter(|(_, k)| **k) {
             respondents += 1;
             with_text += s.has_text as u32;
             if let Some(score) = s.score {
@@ -169,7 +173,7 @@ impl Facts {
             }
         }
         let month = |d: u32| (d != 0 && d != u32::MAX).then(|| Period::Month.label(Period::Month.of(d).unwrap_or(0)));
-        Ok(MetricsOverview {
+        MetricsOverview {
             respondents,
             with_text,
             scales: SCALES.iter().zip(tallies).filter(|(_, t)| t.n > 0).map(|(s, t)| t.summary(*s)).collect(),
@@ -192,13 +196,17 @@ impl Facts {
             last_month: month(last),
             themes: self.themes.len() as u32,
             codes: self.codes.len() as u32,
-        })
+        }
     }
 
     /// `scale` broken down by `by` over the sources passing `filter`.
     pub fn breakdown(&self, scale: Scale, by: &SliceBy, filter: &MetricsFilter) -> Result<Breakdown> {
-        let keep = self.select(filter)?;
-        let overall = self.tally(scale, &keep);
+        self.breakdown_in(scale, by, &self.select(filter)?)
+    }
+
+    /// [`Facts::breakdown`] over sources already selected (the dashboard selects once).
+    pub(crate) fn breakdown_in(&self, scale: Scale, by: &SliceBy, keep: &[bool]) -> Result<Breakdown> {
+        let overall = self.tally(scale, keep);
         let mut groups: Vec<(String, String, Tally)>;
         let scored = || {
             self.sources
@@ -242,7 +250,7 @@ impl Facts {
             }
             SliceBy::Month | SliceBy::Quarter => {
                 let period = if *by == SliceBy::Month { Period::Month } else { Period::Quarter };
-                let (first, tallies) = self.by_period(scale, period, &keep);
+                let (first, tallies) = self.by_period(scale, period, keep);
                 groups = tallies
                     .into_iter()
                     .enumerate()
@@ -292,8 +300,12 @@ impl Facts {
 
     /// `scale` per period, with the `top` most mentioned themes or codes.
     pub fn trend(&self, scale: Scale, period: Period, rows: ItemKind, top: usize, filter: &MetricsFilter) -> Result<Trend> {
-        let keep = self.select(filter)?;
-        let (first, tallies) = self.by_period(scale, period, &keep);
+        Ok(self.trend_in(scale, period, rows, top, &self.select(filter)?))
+    }
+
+    /// [`Facts::trend`] over sources already selected (the dashboard selects once).
+    pub(crate) fn trend_in(&self, scale: Scale, period: Period, rows: ItemKind, top: usize, keep: &[bool]) -> Trend {
+        let (first, tallies) = self.by_period(scale, period, keep);
         let n_periods = tallies.len();
         let items = self.items(rows);
         let mentions = self.mentions(rows);
@@ -336,13 +348,13 @@ impl Facts {
                 }
             })
             .collect();
-        Ok(Trend {
+        Trend {
             scale,
             period,
             periods: (0..n_periods).map(|k| period.label(first + k as i32)).collect(),
             metric: tallies.iter().map(|t| t.summary(scale)).collect(),
             items,
-        })
+        }
     }
 }
 

@@ -82,8 +82,7 @@ impl Facts {
                 let (pa, pb) = (share(ca, base[0]), share(cb, base[1]));
                 let change = (base[0] > 0 && base[1] > 0).then(|| {
                     let se = (pa * (1.0 - pa) / base[0] as f64 + pb * (1.0 - pb) / base[1] as f64).sqrt();
-                    let d = 100.0 * (pb - pa);
-                    Difference { value: d, low: d - 196.0 * se, high: d + 196.0 * se }
+                    Difference::around(100.0 * (pb - pa), 100.0 * se)
                 });
                 ItemChange {
                     item: item.clone(),

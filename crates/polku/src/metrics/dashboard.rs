@@ -45,15 +45,16 @@ impl Project {
         let facts = self.facts()?;
         let scale = request.scale.unwrap_or_else(|| facts.main_scale());
         let kind = request.kind.unwrap_or(if facts.themes.is_empty() { ItemKind::Code } else { ItemKind::Theme });
-        let f = &request.filter;
+        // One selection for every view of the page.
+        let keep = facts.select(&request.filter)?;
         Ok(Dashboard {
-            overview: facts.overview(f)?,
+            overview: facts.overview_in(&keep),
             scale,
             kind,
-            by_phase: facts.breakdown(scale, &SliceBy::Phase, f)?,
-            matrix: facts.matrix(kind, f)?,
-            drivers: facts.drivers(scale, kind, f)?,
-            trend: facts.trend(scale, request.period.unwrap_or(Period::Quarter), kind, TREND_ITEMS, f)?,
+            by_phase: facts.breakdown_in(scale, &SliceBy::Phase, &keep)?,
+            matrix: facts.matrix_in(kind, &keep),
+            drivers: facts.drivers_in(scale, kind, &keep),
+            trend: facts.trend_in(scale, request.period.unwrap_or(Period::Quarter), kind, TREND_ITEMS, &keep),
         })
     }
 }

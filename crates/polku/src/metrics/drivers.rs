@@ -45,7 +45,11 @@ pub struct DriverReport {
 impl Facts {
     /// Drivers of `scale` among `kind` rows over the sources passing `filter`.
     pub fn drivers(&self, scale: Scale, kind: ItemKind, filter: &MetricsFilter) -> Result<DriverReport> {
-        let keep = self.select(filter)?;
+        Ok(self.drivers_in(scale, kind, &self.select(filter)?))
+    }
+
+    /// [`Facts::drivers`] over sources already selected (the dashboard selects once).
+    pub(crate) fn drivers_in(&self, scale: Scale, kind: ItemKind, keep: &[bool]) -> DriverReport {
         let items = self.items(kind);
         let mentions = self.mentions(kind);
         let mut base = Tally::default();
@@ -78,7 +82,7 @@ impl Facts {
             .collect();
         let size = |d: &Driver| d.impact.map_or(-1.0, |i| i.value.abs());
         drivers.sort_by(|a, b| size(b).total_cmp(&size(a)).then_with(|| a.item.label.cmp(&b.item.label)));
-        Ok(DriverReport { scale, base: base.summary(scale), drivers })
+        DriverReport { scale, base: base.summary(scale), drivers }
     }
 }
 

@@ -173,6 +173,8 @@ pub struct FactsBuilder {
     index_of: HashMap<Id, u32>,
     phase_of: HashMap<Id, u32>,
     channel_of: HashMap<String, u32>,
+    /// Per attribute column (same order as `facts.attributes`): value → index.
+    value_of: Vec<HashMap<String, u32>>,
     item_of: [HashMap<Id, u32>; 2],
     raw: [Vec<(u32, u32, u32, f32)>; 2],
 }
@@ -196,6 +198,7 @@ impl FactsBuilder {
             index_of: HashMap::new(),
             phase_of,
             channel_of: HashMap::new(),
+            value_of: Vec::new(),
             item_of: [HashMap::new(), HashMap::new()],
             raw: [Vec::new(), Vec::new()],
         }
@@ -208,14 +211,7 @@ impl FactsBuilder {
     /// Adds a source. Sources may come in any order; ids must be unique.
     pub fn source(&mut self, row: SourceRow) {
         let channel = match row.channel.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) => {
-                let next = self.channel_of.len() as u32;
-                let i = *self.channel_of.entry(c.to_string()).or_insert(next);
-                if i == next {
-                    self.facts.channels.push(c.to_string());
-                }
-                i
-            }
+            Some(c) => intern(&mut self.facts.channels, &mut self.channel_of, c),
             None => NONE,
         };
         let phase = self.phase(row.phase);
@@ -245,21 +241,17 @@ impl FactsBuilder {
     pub fn attribute(&mut self, source: Id, name: &str, value: &str) {
         let Some(&s) = self.index_of.get(&source) else { return };
         let n = self.facts.sources.len();
-        let col = match self.facts.attributes.iter().position(|a| a.name == name) {
-            Some(i) => &mut self.facts.attributes[i],
+        let c = match self.facts.attributes.iter().position(|a| a.name == name) {
+            Some(c) => c,
             None => {
                 self.facts.attributes.push(AttrColumn { name: name.to_string(), values: Vec::new(), of_source: Vec::new() });
-                self.facts.attributes.last_mut().expect("just pushed")
+                self.value_of.push(HashMap::new());
+                self.facts.attributes.len() - 1
             }
         };
+        let col = &mut self.facts.attributes[c];
         col.of_source.resize(n, NONE);
-        let v = match col.values.iter().position(|x| x == value) {
-            Some(i) => i as u32,
-            None => {
-                col.values.push(value.to_string());
-                (col.values.len() - 1) as u32
-            }
-        };
+        let v = intern(&mut col.values, &mut self.value_of[c], value);
         col.of_source[s as usize] = v;
     }
 
@@ -298,6 +290,17 @@ impl FactsBuilder {
         self.facts.code_mentions = group(n, codes);
         self.facts
     }
+}
+
+/// The index of `value` in `values`, appending it the first time it is seen.
+fn intern(values: &mut Vec<String>, index: &mut HashMap<String, u32>, value: &str) -> u32 {
+    if let Some(&i) = index.get(value) {
+        return i;
+    }
+    let i = values.len() as u32;
+    values.push(value.to_string());
+    index.insert(value.to_string(), i);
+    i
 }
 
 /// Groups raw mentions by source, folding repeats of (source, item, phase) into one with

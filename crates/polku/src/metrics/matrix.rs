@@ -98,7 +98,11 @@ pub struct CellQuotes {
 impl Facts {
     /// The matrix of `kind` rows against journey phases over the sources passing `filter`.
     pub fn matrix(&self, kind: ItemKind, filter: &MetricsFilter) -> Result<Matrix> {
-        let keep = self.select(filter)?;
+        Ok(self.matrix_in(kind, &self.select(filter)?))
+    }
+
+    /// [`Facts::matrix`] over sources already selected (the dashboard selects once).
+    pub(crate) fn matrix_in(&self, kind: ItemKind, keep: &[bool]) -> Matrix {
         let n_cols = self.phases.len() + 1;
         let col_of = |phase: u32| if phase == NONE { n_cols - 1 } else { phase as usize };
         let items = self.items(kind);
@@ -171,7 +175,7 @@ impl Facts {
                 r.cells.pop();
             }
         }
-        Ok(Matrix { kind, columns, rows })
+        Matrix { kind, columns, rows }
     }
 
     pub(crate) fn source_index(&self, id: Id) -> Option<usize> {

@@ -169,13 +169,16 @@ pub struct Difference {
 }
 
 impl Difference {
+    /// `value` with the 95 % interval of standard error `se`.
+    pub fn around(value: f64, se: f64) -> Difference {
+        Difference { value, low: value - Z95 * se, high: value + Z95 * se }
+    }
+
     /// `a − b`, or `None` if either side has no figure or no standard error.
     pub fn between(scale: Scale, a: &Tally, b: &Tally) -> Option<Difference> {
         let (va, sa) = a.headline(scale)?;
         let (vb, sb) = b.headline(scale)?;
-        let se = (sa?.powi(2) + sb?.powi(2)).sqrt();
-        let d = va - vb;
-        Some(Difference { value: d, low: d - Z95 * se, high: d + Z95 * se })
+        Some(Difference::around(va - vb, (sa?.powi(2) + sb?.powi(2)).sqrt()))
     }
 
     /// This difference multiplied by a fixed weight (a share of respondents).

@@ -1,6 +1,8 @@
 //! Shared helpers for the core's integration tests.
 #![allow(dead_code)]
 
+pub mod backends;
+
 use std::path::PathBuf;
 
 use polku::import::ImportOptions;

@@ -15,7 +15,6 @@ const WORDS = [
   "impactAxis",
   "small",
   "score",
-  "shareAxis",
   "changeAxis",
 ] as const;
 

@@ -38,19 +38,18 @@ export function findings(d: Dashboard, t: T): string[] {
       }),
     );
   }
-  let worst: { item: string; phase: string; sentiment: number; n: number } | null = null;
+  // The most negative cell that rests on enough mentions.
+  let worst: { item: string; column: number; sentiment: number; n: number } | null = null;
   for (const row of d.matrix.rows) {
-    row.cells.forEach((c, i) => {
-      if (c.small || c.sentiment == null) return;
-      if (!worst || c.sentiment < worst.sentiment) {
-        const phase = d.matrix.columns[i].phase?.name ?? t("dashboard.chart.noPhase");
-        worst = { item: row.item.label, phase, sentiment: c.sentiment, n: c.mentions };
+    for (const [i, c] of row.cells.entries()) {
+      if (!c.small && c.sentiment != null && (!worst || c.sentiment < worst.sentiment)) {
+        worst = { item: row.item.label, column: i, sentiment: c.sentiment, n: c.mentions };
       }
-    });
+    }
   }
-  const w = worst as { item: string; phase: string; sentiment: number; n: number } | null;
-  if (w && w.sentiment <= -NEUTRAL_BAND) {
-    out.push(t("dashboard.finding.worstCell", { item: w.item, phase: w.phase, sentiment: formatFixed(w.sentiment, 2), n: w.n }));
+  if (worst && worst.sentiment <= -NEUTRAL_BAND) {
+    const phase = d.matrix.columns[worst.column].phase?.name ?? t("dashboard.chart.noPhase");
+    out.push(t("dashboard.finding.worstCell", { item: worst.item, phase, sentiment: formatFixed(worst.sentiment, 2), n: worst.n }));
   }
   const phases = d.by_phase.rows.filter((r) => !r.summary.small && r.summary.value != null && r.key !== "");
   if (phases.length > 1) {
