@@ -466,7 +466,7 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
 /// the reader must stay fast at. Turns are taken from the demo's own interviews.
 fn add_long_interview(mut p: polku::Project, dir: &std::path::Path) {
     let mut turns = Vec::new();
-    for s in p.sources(&Default::default()).unwrap().0.iter().filter(|s| s.kind == polku::model::SourceKind::Interview) {
+    for s in p.sources(&Default::default()).unwrap().0.iter().filter(|s| s.kind == polku::domain::SourceKind::Interview) {
         let text = p.source_text(s.id).unwrap();
         for g in p.segments(s.id).unwrap() {
             let t = polku::text::char_slice(&text, g.start as usize, g.end as usize).trim().replace('\n', " ");
@@ -498,7 +498,7 @@ fn add_long_interview(mut p: polku::Project, dir: &std::path::Path) {
                 source_id: src,
                 start,
                 end: (start + 15 + (k as i64 * 31) % 120).min(g.end).max(start + 1),
-                origin: polku::model::Origin::Manual,
+                origin: polku::domain::Origin::Manual,
                 confidence: None,
             }
         })

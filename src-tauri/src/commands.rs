@@ -11,16 +11,16 @@ use tauri::ipc::Channel;
 use tauri::{Manager, State};
 
 use polku::analysis::pipeline::{AnalysisReport, AnalysisStatus, Stage};
-use polku::analysis::sentiment_store::SentimentCounts;
+use polku::analysis::sentiment::store::SentimentCounts;
 use polku::analysis::suggest::{Suggestion, SuggestionReport};
-use polku::analysis::theme_store::{PromoteTo, Promotion, StoredTheme};
+use polku::analysis::themes::store::{PromoteTo, Promotion, StoredTheme};
 use polku::import::{ImportOptions, ImportReport};
 use polku::export::ImageFormat;
 use polku::metrics::{
     Breakdown, CellQuotes, CoOccurrence, CodeAttributeMatrix, Comparison, Dashboard, DashboardRequest, DriverReport,
     ItemKind, Matrix, MetricsFilter, Period, PhasePick, SliceBy, Trend,
 };
-use polku::model::{Code, Coding, Id, Memo, MemoTarget, Phase, Scale, Source};
+use polku::domain::{Code, Coding, Id, Memo, MemoTarget, Phase, Scale, Source};
 use polku::recent::RecentProject;
 use polku::search::{CodeScope, SearchResults};
 use polku::store::codes::DeleteImpact;
@@ -344,7 +344,7 @@ pub async fn code_hits(state: State<'_, AppState>, code_id: Id, hits: Vec<HitRan
             source_id: h.source_id,
             start: h.start,
             end: h.end,
-            origin: polku::model::Origin::Search,
+            origin: polku::domain::Origin::Search,
             confidence: None,
         })
         .collect();
@@ -520,7 +520,7 @@ pub struct AnalysisOverview {
 
 /// The default model's folder (`scripts/fetch-model.sh` fills it).
 fn model_dir() -> PathBuf {
-    polku::analysis::model::default_model_dir()
+    polku::analysis::installed::default_model_dir()
 }
 
 /// The key a model's results are stored under: its folder name (as the CLI keeps them).
@@ -554,7 +554,7 @@ impl Drop for ClearOnDrop<'_> {
 pub async fn analysis_overview(state: State<'_, AppState>) -> Res<AnalysisOverview> {
     let dir = model_dir();
     let model = model_key(&dir);
-    let model_problem = polku::analysis::model::inspect(&dir).err().map(|e| e.to_string());
+    let model_problem = polku::analysis::installed::inspect(&dir).err().map(|e| e.to_string());
     let mut o = AnalysisOverview {
         model_dir: dir.display().to_string(),
         model,
@@ -592,8 +592,8 @@ pub async fn analyze(app: tauri::AppHandle, on_progress: Channel<AnalysisProgres
         let dir = model_dir();
         let mut loaded = state.embedder.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if loaded.as_ref().is_none_or(|m| m.dir != dir) {
-            polku::analysis::model::inspect(&dir).map_err(|e| model_missing(&dir, e))?;
-            let embedder = polku::analysis::embed::load_default(&dir)?;
+            polku::analysis::installed::inspect(&dir).map_err(|e| model_missing(&dir, e))?;
+            let embedder = polku::analysis::embed::backend::load_default(&dir)?;
             *loaded = Some(crate::LoadedModel { embedder, name: model_key(&dir), dir });
         }
         let m = loaded.as_ref().expect("loaded above");

@@ -14,9 +14,9 @@ use polku::analysis::sentiment::Rated;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use polku::analysis::theme_store::{PromoteTo, StoredTheme, ThemeStatus};
+use polku::analysis::themes::store::{PromoteTo, StoredTheme, ThemeStatus};
 use polku::import::{ColumnMapping, ImportOptions};
-use polku::model::{Scale, SourceKind};
+use polku::domain::{Scale, SourceKind};
 use polku::search::CodeScope;
 use polku::store::sources::{SourceFilter, SourceSort};
 use polku::Project;
@@ -614,9 +614,9 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::to_value(&r)?);
         }
         Command::Models { add, project, use_model } => {
-            let dir = polku::analysis::model::models_dir();
+            let dir = polku::analysis::installed::models_dir();
             if let Some(from) = add {
-                let m = polku::analysis::model::add_model(&from, &dir)?;
+                let m = polku::analysis::installed::add_model(&from, &dir)?;
                 out.message(&format!("installed '{}' in {}", m.name, dir.display()));
             }
             if let (Some(project), Some(name)) = (project, use_model) {
@@ -624,7 +624,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 p.set_analysis_model(&name)?;
                 out.message(&format!("{} now analyses with '{name}'", project.display()));
             }
-            let models = polku::analysis::model::installed_models(&dir);
+            let models = polku::analysis::installed::installed_models(&dir);
             for m in &models {
                 match (&m.info, &m.problem) {
                     (Some(i), _) => out.message(&format!("{}  {} · {} dims · {} layers", m.name, i.architecture, i.dimension, i.layers)),
@@ -638,7 +638,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::to_value(&models)?);
         }
         Command::TrainSentiment { model, data, out: file } => {
-            let dir = model.unwrap_or_else(polku::analysis::model::default_model_dir);
+            let dir = model.unwrap_or_else(polku::analysis::installed::default_model_dir);
             let (embedder, name) = load_model(&dir)?;
             let rated = polku::analysis::sentiment::read_vader_ground_truth(&data)?;
             let items: Vec<Rated> = rated.iter().map(|(t, r)| Rated { text: t, rating: *r }).collect();
@@ -773,7 +773,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         Command::ClassifyPhases { project, model, min_confidence } => {
             let mut p = open(&project, &coder)?;
             let (embedder, name) = load_model(&model_dir(&p, model)?)?;
-            let opts = polku::analysis::phase_model::PhaseOptions { min_confidence, ..Default::default() };
+            let opts = polku::analysis::phases::PhaseOptions { min_confidence, ..Default::default() };
             let r = p.classify_phases(embedder.as_ref(), &name, &opts)?;
             out.message(&format!(
                 "{} source(s) given a phase, {} left empty, {} not embedded (run `polku analyze`); {} changed; learned from {} example(s)",
@@ -889,7 +889,7 @@ fn parse_sort(s: &str) -> Result<SourceSort, String> {
 /// Loads the embedding model in `dir` (default: the fetched all-MiniLM-L6-v2) and names it by
 /// its folder, the key its stored vectors are kept under.
 fn load_model(dir: &Path) -> Result<(Box<dyn polku::analysis::embed::Embedder + Sync>, String)> {
-    let embedder = polku::analysis::embed::load_default(dir)
+    let embedder = polku::analysis::embed::backend::load_default(dir)
         .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")?;
     Ok((embedder, model_name(dir)))
 }
@@ -899,7 +899,7 @@ fn load_model(dir: &Path) -> Result<(Box<dyn polku::analysis::embed::Embedder + 
 fn model_dir(p: &Project, model: Option<PathBuf>) -> Result<PathBuf> {
     Ok(match model {
         Some(dir) => dir,
-        None => polku::analysis::model::models_dir().join(p.analysis_model()?),
+        None => polku::analysis::installed::models_dir().join(p.analysis_model()?),
     })
 }
 

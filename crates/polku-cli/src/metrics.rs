@@ -6,7 +6,7 @@ use comfy_table::{Cell, CellAlignment};
 use polku::metrics::{
     AttributeFilter, Difference, ItemKind, MetricsFilter, Period, PhasePick, SliceBy, Summary,
 };
-use polku::model::{Scale, SourceKind};
+use polku::domain::{Scale, SourceKind};
 use polku::Project;
 
 use crate::output::{print_json as json, table};

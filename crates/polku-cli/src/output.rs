@@ -1,7 +1,7 @@
 //! Human tables or JSON: every command prints through here so `--json` is consistent.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
-use polku::model::{Code, Coding, Phase, Segment, Source};
+use polku::domain::{Code, Coding, Phase, Segment, Source};
 use polku::search::SearchResults;
 use polku::stats::Stats;
 use serde::Serialize;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::import::ImportOptions;
-use crate::model::{AttrValue, SourceKind};
+use crate::domain::{AttrValue, SourceKind};
 use crate::search::CodeScope;
 use crate::{Error, Project, Result};
 

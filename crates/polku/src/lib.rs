@@ -3,13 +3,14 @@
 //! See `ARCHITECTURE.md` at the repository root for the code map and invariants.
 
 pub mod analysis;
+pub mod dates;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod import;
-pub mod lang;
+pub mod language;
 pub mod metrics;
-pub mod model;
 pub mod project;
 pub mod recent;
 mod schema;

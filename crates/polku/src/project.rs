@@ -8,14 +8,13 @@
 //!   records the generation it reflects; a mismatch (a crash between the two commits, a copied
 //!   file, a deleted index) triggers a rebuild on next use.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::model::{Id, Phase};
+use crate::domain::Id;
 use crate::schema::{self, SCHEMA_VERSION};
-use crate::search::{SearchIndex, SearchResults};
+use crate::search::{SearchIndex, SearchResults, Touched};
 use crate::{Error, Result};
 
 /// The default journey, from awareness to renewal, used when a project is created.
@@ -26,24 +25,6 @@ pub const DEFAULT_PHASES: [(&str, &str, &str); 5] = [
     ("usage", "Usage", "Everyday use of the product and its support."),
     ("customership", "Customership", "Account management, reachability, renewal, expansion or churn."),
 ];
-
-/// Sources whose search documents must be rebuilt after a write.
-#[derive(Debug, Default)]
-pub struct Touched {
-    pub sources: BTreeSet<Id>,
-}
-
-impl Touched {
-    /// Nothing searchable changed.
-    pub fn none() -> Self {
-        Touched::default()
-    }
-
-    /// These sources' search documents changed.
-    pub fn sources(ids: impl IntoIterator<Item = Id>) -> Self {
-        Touched { sources: ids.into_iter().collect() }
-    }
-}
 
 /// An open project.
 pub struct Project {
@@ -66,7 +47,7 @@ impl Project {
         let mut project = Self::open_file(path, true)?;
         project.write(|tx| {
             tx.execute("INSERT INTO meta(key, value) VALUES ('name', ?1), ('created_at', ?2), ('index_generation', '0')",
-                params![name, crate::text::now()])?;
+                params![name, crate::dates::now()])?;
             for (pos, (key, pname, desc)) in DEFAULT_PHASES.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO phases(key, name, description, position) VALUES (?1, ?2, ?3, ?4)",
@@ -198,56 +179,6 @@ impl Project {
 
     fn generation(&self) -> Result<u64> {
         Ok(self.meta("index_generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
-    }
-
-    /// The project's journey phases in order.
-    pub fn phases(&self) -> Result<Vec<Phase>> {
-        let mut st = self.conn.prepare("SELECT id, key, name, description, position FROM phases ORDER BY position, id")?;
-        let rows = st.query_map([], |r| {
-            Ok(Phase { id: r.get(0)?, key: r.get(1)?, name: r.get(2)?, description: r.get(3)?, position: r.get(4)? })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Finds a phase by key or name, case-insensitively.
-    pub fn find_phase(&self, key_or_name: &str) -> Result<Option<Phase>> {
-        let k = key_or_name.trim().to_lowercase();
-        Ok(self.phases()?.into_iter().find(|p| p.key.to_lowercase() == k || p.name.to_lowercase() == k))
-    }
-
-    /// Replaces the ordered list of journey phases. Phases are matched by key: kept ones keep
-    /// their assignments, removed ones are unassigned from sources.
-    pub fn set_phases(&mut self, phases: &[(String, String, String)]) -> Result<()> {
-        self.write(|tx| {
-            let keys: Vec<&str> = phases.iter().map(|p| p.0.as_str()).collect();
-            let mut touched = BTreeSet::new();
-            {
-                let mut st = tx.prepare("SELECT id, key FROM phases")?;
-                let existing: Vec<(Id, String)> =
-                    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-                for (id, key) in existing {
-                    if !keys.contains(&key.as_str()) {
-                        let mut s = tx.prepare("SELECT id FROM sources WHERE phase_id = ?1")?;
-                        for sid in s.query_map([id], |r| r.get::<_, Id>(0))? {
-                            touched.insert(sid?);
-                        }
-                        tx.execute("DELETE FROM phases WHERE id = ?1", [id])?;
-                    }
-                }
-            }
-            for (pos, (key, name, desc)) in phases.iter().enumerate() {
-                if key.trim().is_empty() || name.trim().is_empty() {
-                    return Err(Error::Invalid("a phase needs a key and a name".into()));
-                }
-                tx.execute(
-                    "INSERT INTO phases(key, name, description, position) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(key) DO UPDATE SET name = excluded.name, description = excluded.description,
-                     position = excluded.position",
-                    params![key.trim(), name.trim(), desc, pos as i64],
-                )?;
-            }
-            Ok(((), Touched { sources: touched }))
-        })
     }
 }
 

@@ -35,7 +35,7 @@ pub fn remember(file: &Path, project: &Path, name: &str) -> Result<Vec<RecentPro
     let path = project.canonicalize().unwrap_or_else(|_| project.to_path_buf()).display().to_string();
     let mut list = load(file);
     list.retain(|r| r.path != path);
-    list.insert(0, RecentProject { path, name: name.to_string(), opened_at: crate::text::now() });
+    list.insert(0, RecentProject { path, name: name.to_string(), opened_at: crate::dates::now() });
     list.truncate(MAX_RECENT);
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

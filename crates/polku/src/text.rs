@@ -68,30 +68,6 @@ pub fn content_hash(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Parses the date formats people put in exports into ISO `YYYY-MM-DD`:
-/// ISO dates (optionally with a time), `YYYY/MM/DD`, and Finnish `D.M.YYYY`.
-/// Ambiguous slash dates such as `03/04/2025` are refused rather than guessed.
-pub fn parse_date(s: &str) -> Option<String> {
-    use chrono::NaiveDate;
-    let s = s.trim();
-    if s.len() < 8 {
-        return None;
-    }
-    let date_part = s.split(['T', ' ']).next().unwrap_or(s);
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(date_part, fmt) {
-            return Some(d.format("%Y-%m-%d").to_string());
-        }
-    }
-    None
-}
-
-/// `YYYY-MM-DD` → `YYYYMMDD` as a number, the form dates take in the search index.
-pub fn date_key(iso: &str) -> Option<i64> {
-    let digits: String = iso.chars().filter(|c| c.is_ascii_digit()).collect();
-    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
-}
-
 /// Formats a number without a trailing `.0` for whole values.
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -99,11 +75,6 @@ pub fn format_number(n: f64) -> String {
     } else {
         format!("{n}")
     }
-}
-
-/// Current UTC time as RFC 3339, the timestamp format of the project file.
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]
@@ -124,16 +95,5 @@ mod tests {
         assert_eq!(idx.char_len(), 10);
         let ascii = CharIndex::new("plain");
         assert_eq!((ascii.byte(3), ascii.char(3), ascii.char_len()), (3, 3, 5));
-    }
-
-    #[test]
-    fn dates_in_common_export_formats() {
-        assert_eq!(parse_date("2025-03-04").as_deref(), Some("2025-03-04"));
-        assert_eq!(parse_date("2025-03-04T10:22:00Z").as_deref(), Some("2025-03-04"));
-        assert_eq!(parse_date("4.3.2025").as_deref(), Some("2025-03-04"));
-        assert_eq!(parse_date("2025/03/04").as_deref(), Some("2025-03-04"));
-        assert_eq!(parse_date("03/04/2025"), None);
-        assert_eq!(parse_date("31.2.2025"), None);
-        assert_eq!(date_key("2025-03-04"), Some(20250304));
     }
 }

@@ -7,12 +7,12 @@ mod common;
 use std::collections::BTreeSet;
 
 use polku::analysis::embed::Embedder;
-use polku::analysis::phase_model::PhaseOptions;
-use polku::analysis::theme_store::{PromoteTo, ThemeStatus};
+use polku::analysis::phases::PhaseOptions;
+use polku::analysis::themes::store::{PromoteTo, ThemeStatus};
 use polku::analysis::themes::{Theme, ThemeOptions};
 use polku::import::ImportOptions;
 use polku::metrics::{ItemKind, MetricsFilter, PhasePick};
-use polku::model::{Id, Origin};
+use polku::domain::{Id, Origin};
 use polku::Project;
 
 const MODEL: &str = "keywords";
@@ -448,7 +448,7 @@ fn theme_matrix_and_drivers_read_stored_themes_with_their_phases_and_sentiment()
     let texts: BTreeSet<&str> = q.quotes.iter().map(|x| x.text.as_str()).collect();
     assert_eq!(texts, PRICE.iter().copied().collect());
 
-    let d = p.drivers(polku::model::Scale::Nps, ItemKind::Theme, &MetricsFilter::default()).unwrap();
+    let d = p.drivers(polku::domain::Scale::Nps, ItemKind::Theme, &MetricsFilter::default()).unwrap();
     // Base: 4 promoters and 6 detractors of 17 → −11.8. Without the six delivery detractors:
     // 4 promoters of 11 → 36.4; impact = 6/17 × (−100 − 36.4) = −48.1.
     assert_eq!(d.drivers[0].item.id, delivery, "six detractors pull hardest");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use polku::model::{AttrValue, MemoTarget};
+use polku::domain::{AttrValue, MemoTarget};
 use polku::search::CodeScope;
 use polku::store::history::{EditAction, EditSummary};
 use polku::store::sources::{SourceFilter, SourceSort};

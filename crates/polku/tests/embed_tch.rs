@@ -8,12 +8,13 @@
 
 mod common;
 
-use polku::analysis::embed::{cosine, CandleEmbedder, Embedder};
-use polku::analysis::embed_tch::{self, RustBertEmbedder};
-use polku::analysis::model;
+use polku::analysis::embed::candle::CandleEmbedder;
+use polku::analysis::embed::{cosine, Embedder};
+use polku::analysis::embed::rust_bert::{self, RustBertEmbedder};
+use polku::analysis::installed;
 
 fn rust_bert() -> RustBertEmbedder {
-    let dir = model::default_model_dir();
+    let dir = installed::default_model_dir();
     RustBertEmbedder::load(&dir)
         .unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
@@ -37,7 +38,7 @@ fn it_can_be_shared_like_the_other_backends() {
 
 #[test]
 fn rust_bert_gives_the_candle_vectors() {
-    let dir = model::default_model_dir();
+    let dir = installed::default_model_dir();
     let candle = CandleEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e}"));
     let tch = rust_bert();
     assert_eq!(tch.dimension(), 384);
@@ -69,7 +70,7 @@ fn batching_and_order_do_not_change_a_vector() {
 #[test]
 fn conversion_is_cached_and_redone_when_the_weights_change() {
     // A private copy of the model folder, so this test owns its cache entry.
-    let src = model::default_model_dir();
+    let src = installed::default_model_dir();
     let dir = tempfile::tempdir().unwrap();
     for f in ["config.json", "tokenizer.json", "model.safetensors"] {
         std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
@@ -116,7 +117,7 @@ fn rust_bert_at(dir: &std::path::Path) -> RustBertEmbedder {
 
 #[test]
 fn a_folder_with_broken_weights_is_refused_by_name() {
-    let src = model::default_model_dir();
+    let src = installed::default_model_dir();
     let dir = tempfile::tempdir().unwrap();
     for f in ["config.json", "tokenizer.json"] {
         std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
@@ -126,17 +127,17 @@ fn a_folder_with_broken_weights_is_refused_by_name() {
     std::fs::write(dir.path().join("model.safetensors"), b"\x08\0\0\0\0\0\0\0{}      ").unwrap();
     let err = RustBertEmbedder::load(dir.path()).err().expect("empty weights").to_string();
     assert!(err.contains("model.safetensors"), "{err}");
-    let _ = std::fs::remove_dir_all(polku::analysis::embed_tch::converted_weights_path(dir.path()).parent().unwrap());
+    let _ = std::fs::remove_dir_all(polku::analysis::embed::rust_bert::converted_weights_path(dir.path()).parent().unwrap());
 }
 
 #[test]
 fn cache_paths_differ_per_folder_and_stay_out_of_it() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let (pa, pb) = (embed_tch::converted_weights_path(a.path()), embed_tch::converted_weights_path(b.path()));
+    let (pa, pb) = (rust_bert::converted_weights_path(a.path()), rust_bert::converted_weights_path(b.path()));
     assert_ne!(pa, pb);
     assert!(!pa.starts_with(a.path()), "{}", pa.display());
-    assert_eq!(pa.file_name().unwrap(), embed_tch::CONVERTED_FILE);
+    assert_eq!(pa.file_name().unwrap(), rust_bert::CONVERTED_FILE);
 }
 
 #[test]
@@ -169,9 +170,9 @@ fn bad_folders_are_errors_not_panics() {
 fn damaged_weights_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
-    let out = cache.path().join("x").join(embed_tch::CONVERTED_FILE);
+    let out = cache.path().join("x").join(rust_bert::CONVERTED_FILE);
     std::fs::write(dir.path().join("model.safetensors"), "not weights").unwrap();
-    let err = embed_tch::convert_safetensors(&dir.path().join("model.safetensors"), &out).unwrap_err().to_string();
+    let err = rust_bert::convert_safetensors(&dir.path().join("model.safetensors"), &out).unwrap_err().to_string();
     assert!(err.contains("model.safetensors") && err.contains("not a safetensors file"), "{err}");
     assert!(!out.exists());
 }

@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 
 use polku::import::{ColumnMapping, ImportOptions};
-use polku::model::{AttrValue, Scale, SourceKind};
+use polku::domain::{AttrValue, Scale, SourceKind};
 use polku::{Error, Location};
 
 const SURVEY_CSV: &str = "\

@@ -5,7 +5,7 @@ mod common;
 
 use polku::import::ImportOptions;
 use polku::metrics::{AttributeFilter, DashboardRequest, ItemKind, MetricsFilter, Period, PhasePick, SliceBy};
-use polku::model::{Id, Scale};
+use polku::domain::{Id, Scale};
 use polku::search::CodeScope;
 use polku::Project;
 
@@ -285,7 +285,7 @@ fn demo_nps_by_phase_matches_a_computation_from_the_csv() {
     let assets = polku::demo::default_assets_dir();
     let mut p = polku::demo::build(&dir.path().join("demo.polku"), &assets, &mut |_, _, _| true).unwrap();
     let expected = nps_from_csv(&assets.join("survey/nps-survey-2024-2026.csv"));
-    let survey = MetricsFilter { kind: Some(polku::model::SourceKind::SurveyAnswer), ..Default::default() };
+    let survey = MetricsFilter { kind: Some(polku::domain::SourceKind::SurveyAnswer), ..Default::default() };
     let b = p.breakdown(Scale::Nps, &SliceBy::Phase, &survey).unwrap();
     let mut got: Vec<(String, u32, f64)> = b.rows.iter().map(|r| (r.key.clone(), r.summary.n, r.summary.value.unwrap())).collect();
     got.sort_by(|a, b| a.0.cmp(&b.0));

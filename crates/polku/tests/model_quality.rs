@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use polku::analysis::embed::Embedder;
-use polku::analysis::model;
+use polku::analysis::installed;
 use polku::analysis::sentiment::{SentimentLabel, SentimentModel};
 
 fn assets() -> PathBuf {
@@ -19,8 +19,8 @@ fn assets() -> PathBuf {
 }
 
 fn load() -> (Box<dyn Embedder + Sync>, SentimentModel) {
-    let dir = model::default_model_dir();
-    let e = polku::analysis::embed::load_default(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh)"));
+    let dir = installed::default_model_dir();
+    let e = polku::analysis::embed::backend::load_default(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh)"));
     let s = SentimentModel::load(e.as_ref(), &dir).unwrap();
     (e, s)
 }
@@ -50,7 +50,7 @@ fn english_sentiment_is_right_on_at_least_85_percent_of_unseen_review_sentences(
     let labels: Vec<bool> = items.iter().map(|i| i.1).collect();
     let blended: Vec<f32> = texts.iter().zip(&vectors).map(|(t, v)| sentiment.score(t, "en", v)).collect();
     let head_only: Vec<f32> = vectors.iter().map(|v| head.score(v)).collect();
-    let lexicon = polku::analysis::sentiment::Lexicon::built_in("en").unwrap();
+    let lexicon = polku::analysis::sentiment::lexicon::Lexicon::built_in("en").unwrap();
     let lexicon_only: Vec<f32> = texts.iter().map(|t| lexicon.read(t).score).collect();
     let acc = accuracy(&blended, &labels);
     println!(
@@ -97,7 +97,7 @@ fn finnish_sentiment_on_the_held_out_set() {
 
 #[test]
 fn journey_phases_are_found_again_for_feedback_that_lost_them() {
-    use polku::model::SourceKind;
+    use polku::domain::SourceKind;
     use polku::store::sources::SourceFilter;
     let dir = tempfile::tempdir().unwrap();
     let mut p =
@@ -138,6 +138,6 @@ fn journey_phases_are_found_again_for_feedback_that_lost_them() {
     assert!(accuracy >= 0.5, "phase accuracy {accuracy}");
     let survey_after =
         p.sources(&SourceFilter { kind: Some(SourceKind::SurveyAnswer), ..Default::default() }).unwrap().0;
-    let phases = |v: &[polku::model::Source]| v.iter().map(|s| s.phase.clone()).collect::<Vec<_>>();
+    let phases = |v: &[polku::domain::Source]| v.iter().map(|s| s.phase.clone()).collect::<Vec<_>>();
     assert_eq!(phases(&survey_before), phases(&survey_after), "phases from the data are never overwritten");
 }

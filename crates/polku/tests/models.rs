@@ -4,17 +4,19 @@
 
 mod common;
 
-use polku::analysis::embed::{cosine, Backend, CandleEmbedder, Embedder};
-use polku::analysis::encoder::NativeEmbedder;
-use polku::analysis::model;
+use polku::analysis::embed::backend::Backend;
+use polku::analysis::embed::candle::CandleEmbedder;
+use polku::analysis::embed::{cosine, Embedder};
+use polku::analysis::embed::native::NativeEmbedder;
+use polku::analysis::installed;
 
 fn embedder() -> CandleEmbedder {
-    let dir = model::default_model_dir();
+    let dir = installed::default_model_dir();
     CandleEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
 
 fn native() -> NativeEmbedder {
-    NativeEmbedder::load(&model::default_model_dir()).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
+    NativeEmbedder::load(&installed::default_model_dir()).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
 
 /// Feedback-like sentences of many lengths, languages and scripts.
@@ -88,8 +90,8 @@ fn the_native_encoder_keeps_order_and_a_batch_equals_one_by_one() {
 #[test]
 fn the_default_backend_is_the_native_encoder() {
     assert_eq!(Backend::default(), Backend::Native);
-    let e = polku::analysis::embed::load_default(&model::default_model_dir()).unwrap();
-    let c = Backend::Candle.load(&model::default_model_dir()).unwrap();
+    let e = polku::analysis::embed::backend::load_default(&installed::default_model_dir()).unwrap();
+    let c = Backend::Candle.load(&installed::default_model_dir()).unwrap();
     let t = ["Support answered within an hour."];
     assert!(cosine(&e.embed(&t).unwrap()[0], &c.embed(&t).unwrap()[0]) > 0.9999);
 }
@@ -109,8 +111,8 @@ fn batching_and_order_do_not_change_a_vector() {
 #[test]
 fn a_folder_without_weights_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(model::default_model_dir().join("config.json"), dir.path().join("config.json")).unwrap();
-    std::fs::copy(model::default_model_dir().join("tokenizer.json"), dir.path().join("tokenizer.json")).unwrap();
+    std::fs::copy(installed::default_model_dir().join("config.json"), dir.path().join("config.json")).unwrap();
+    std::fs::copy(installed::default_model_dir().join("tokenizer.json"), dir.path().join("tokenizer.json")).unwrap();
     let err = CandleEmbedder::load(dir.path()).err().expect("no weights").to_string();
     assert!(err.contains("missing model.safetensors"), "{err}");
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use polku::model::{AttrValue, MemoTarget, Origin};
+use polku::domain::{AttrValue, MemoTarget, Origin};
 use polku::{Error, Project};
 
 #[test]

@@ -4,7 +4,7 @@
 mod common;
 
 use polku::import::ImportOptions;
-use polku::model::Origin;
+use polku::domain::Origin;
 use polku::search::CodeScope;
 use polku::{Error, Project};
 

@@ -1,4 +1,4 @@
-// The UI language as reactive state, persisted in localStorage. Read it through i18n.ts.
+// The UI language as reactive state, persisted in localStorage. Read it through i18n/ (index.ts).
 
 export type Lang = "en" | "fi";
 export const LANGUAGES: readonly Lang[] = ["en", "fi"];

@@ -298,7 +298,7 @@ fn reader(dir: &Path, comments: &[String]) {
                 source_id: src,
                 start,
                 end: end.max(start + 1),
-                origin: polku::model::Origin::Manual,
+                origin: polku::domain::Origin::Manual,
                 confidence: None,
             }
         })
@@ -411,12 +411,12 @@ fn load_embedder(backend: &str) -> Box<dyn polku::analysis::embed::Embedder> {
         eprintln!("polku-bench: {e} (run scripts/fetch-model.sh)");
         std::process::exit(1)
     }
-    let dir = polku::analysis::model::default_model_dir();
+    let dir = polku::analysis::installed::default_model_dir();
     match backend {
         #[cfg(feature = "rust-bert")]
-        "rust-bert" => Box::new(polku::analysis::embed_tch::RustBertEmbedder::load(&dir).unwrap_or_else(fail)),
-        "native" => Box::new(polku::analysis::encoder::NativeEmbedder::load(&dir).unwrap_or_else(fail)),
-        _ => Box::new(polku::analysis::embed::CandleEmbedder::load(&dir).unwrap_or_else(fail)),
+        "rust-bert" => Box::new(polku::analysis::embed::rust_bert::RustBertEmbedder::load(&dir).unwrap_or_else(fail)),
+        "native" => Box::new(polku::analysis::embed::native::NativeEmbedder::load(&dir).unwrap_or_else(fail)),
+        _ => Box::new(polku::analysis::embed::candle::CandleEmbedder::load(&dir).unwrap_or_else(fail)),
     }
 }
 
@@ -551,13 +551,14 @@ fn demo_sentences(comments: &[String]) -> Vec<String> {
 /// on the demo survey's sentences in this process, `runs` runs each, medians reported, with
 /// user CPU time per sentence and the share of the measured floating-point peak achieved.
 fn native_vs_candle(comments: &[String], runs: usize) {
-    use polku::analysis::embed::{CandleEmbedder, Embedder};
-    use polku::analysis::encoder::NativeEmbedder;
+    use polku::analysis::embed::candle::CandleEmbedder;
+    use polku::analysis::embed::Embedder;
+    use polku::analysis::embed::native::NativeEmbedder;
     fn fail<T>(e: polku::Error) -> T {
         eprintln!("polku-bench: {e} (run scripts/fetch-model.sh)");
         std::process::exit(1)
     }
-    let dir = polku::analysis::model::default_model_dir();
+    let dir = polku::analysis::installed::default_model_dir();
     let t = Instant::now();
     let native = NativeEmbedder::load(&dir).unwrap_or_else(fail);
     let native_load = t.elapsed().as_secs_f64();
@@ -641,8 +642,8 @@ fn embed_at_scale(comments: &[String], n: usize) {
     let demo = demo_sentences(comments);
     let texts: Vec<String> = (0..n).map(|i| format!("{} ({})", demo[i % demo.len()], i / demo.len())).collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let dir = polku::analysis::model::default_model_dir();
-    let model = polku::analysis::embed::load_default(&dir).unwrap_or_else(|e| panic!("{e} (run scripts/fetch-model.sh)"));
+    let dir = polku::analysis::installed::default_model_dir();
+    let model = polku::analysis::embed::backend::load_default(&dir).unwrap_or_else(|e| panic!("{e} (run scripts/fetch-model.sh)"));
     let t = Instant::now();
     let vectors = model.embed(&refs).unwrap();
     let embed_secs = t.elapsed().as_secs_f64();
@@ -651,7 +652,7 @@ fn embed_at_scale(comments: &[String], n: usize) {
     let negative = refs
         .iter()
         .zip(&vectors)
-        .filter(|(text, v)| sentiment.score(text, polku::lang::detect(text).unwrap_or("en"), v) < 0.0)
+        .filter(|(text, v)| sentiment.score(text, polku::language::detect(text).unwrap_or("en"), v) < 0.0)
         .count();
     let score_secs = t.elapsed().as_secs_f64();
     println!(
@@ -812,11 +813,11 @@ fn metrics(dir: &Path, n: usize) {
 }
 
 /// A new project's journey phases with the ids `Project::create` gives them (1–5).
-fn default_phases() -> Vec<polku::model::Phase> {
+fn default_phases() -> Vec<polku::domain::Phase> {
     polku::project::DEFAULT_PHASES
         .iter()
         .enumerate()
-        .map(|(i, (key, name, description))| polku::model::Phase {
+        .map(|(i, (key, name, description))| polku::domain::Phase {
             id: i as i64 + 1,
             key: key.to_string(),
             name: name.to_string(),
@@ -829,7 +830,7 @@ fn default_phases() -> Vec<polku::model::Phase> {
 /// The facts table of `n` synthetic respondents, built the way the project loader builds it.
 fn synthetic_facts(n: usize) -> polku::metrics::Facts {
     use polku::metrics::{FactsBuilder, Item, ItemKind, SourceRow};
-    use polku::model::{Scale, Score, SourceKind};
+    use polku::domain::{Scale, Score, SourceKind};
     let mut b = FactsBuilder::new(default_phases());
     for (k, (name, _)) in THEMES.iter().enumerate() {
         b.item(Item { kind: ItemKind::Theme, id: k as i64 + 1, label: name.to_string(), color: None });
@@ -885,7 +886,7 @@ fn print_ms(label: &str, ms: &[f64]) {
 /// without a filter, plus the largest drivers found (to show the views did real work).
 fn metrics_in_memory(n: usize) {
     use polku::metrics::{AttributeFilter, ItemKind, MetricsFilter, Period};
-    use polku::model::Scale;
+    use polku::domain::Scale;
     let t = Instant::now();
     let facts = synthetic_facts(n);
     let build = t.elapsed().as_secs_f64();

@@ -1,20 +1,19 @@
 //! Local language models: sentence splitting, sentence embeddings, and (built on them) the
 //! analyses a CX owner reads. Everything runs on the CPU from a model folder on disk; no
 //! code path here opens a network connection.
+//!
+//! One folder or file per concept: [`installed`] model folders and the model a project uses,
+//! [`sentences`] (splitting), [`embed`] (the runtimes that turn text into vectors),
+//! [`vectors`] (sentence vectors stored in the project), [`sentiment`], [`themes`],
+//! [`suggest`] (code suggestions), [`phases`] (journey phase classification), and the
+//! [`pipeline`] that runs them as one resumable job.
 
 pub mod embed;
-#[cfg(feature = "rust-bert")]
-pub mod embed_tch;
-pub mod encoder;
-mod hdbscan;
-pub mod model;
-pub mod phase_model;
+pub mod installed;
+pub mod phases;
 pub mod pipeline;
 pub mod sentences;
 pub mod sentiment;
-pub mod sentiment_store;
 pub mod suggest;
-pub mod theme_store;
 pub mod themes;
-mod vector_rows;
 pub mod vectors;

@@ -10,13 +10,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::embed::Embedder;
-use super::phase_model::{PhaseOptions, PhaseReport};
-use super::sentiment::SentimentModel;
-use super::sentiment_store::SentimentCounts;
-use super::theme_store::ThemeSaveReport;
-use super::themes::ThemeOptions;
-use super::vectors::EmbedReport;
+use crate::analysis::embed::Embedder;
+use crate::analysis::phases::{PhaseOptions, PhaseReport};
+use crate::analysis::sentiment::SentimentModel;
+use crate::analysis::sentiment::store::SentimentCounts;
+use crate::analysis::themes::store::ThemeSaveReport;
+use crate::analysis::themes::ThemeOptions;
+use crate::analysis::vectors::EmbedReport;
 use crate::{Project, Result};
 
 /// The step a running analysis is in, for progress reports.
@@ -191,7 +191,7 @@ mod tests {
         // Another model has done nothing.
         assert_eq!(p.analysis_status("other").unwrap().segments_embedded, 0);
 
-        p.write(|tx| Ok((tx.execute("UPDATE sentences SET sentiment = 0.1", [])?, crate::project::Touched::none())))
+        p.write(|tx| Ok((tx.execute("UPDATE sentences SET sentiment = 0.1", [])?, crate::search::Touched::none())))
             .unwrap();
         let scored = p.analysis_status("m").unwrap();
         assert_eq!((scored.sentences_scored, scored.themes), (3, 0));

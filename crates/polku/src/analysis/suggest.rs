@@ -27,8 +27,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::vector_rows::{self, dot, mean_direction, VectorRow};
-use crate::model::{Id, Origin};
+use crate::analysis::vectors::rows::{self, dot, mean_direction, VectorRow};
+use crate::domain::{Id, Origin};
 use crate::store::codings::NewCoding;
 use crate::{Error, Project, Result};
 
@@ -199,7 +199,7 @@ impl Project {
             }
             None => self.codes()?.into_iter().map(|c| (c.id, c.name)).collect(),
         };
-        let rows = vector_rows::load(self.conn(), model)?;
+        let rows = rows::load(self.conn(), model)?;
         if rows.is_empty() {
             return Err(Error::NotFound { what: "embedded sentences for model", key: model.to_string() });
         }
@@ -318,12 +318,12 @@ fn calibrate(
     for &i in ex {
         // Leave-one-out: the example against the prototype of the others.
         let mut rest: Vec<f32> = sum.iter().zip(&rows[i].vector).map(|(s, x)| s - x).collect();
-        vector_rows::normalize(&mut rest);
+        rows::normalize(&mut rest);
         scores.push(dot(&rows[i].vector, &rest));
         labels.push(true);
     }
     let mut prototype = sum;
-    vector_rows::normalize(&mut prototype);
+    rows::normalize(&mut prototype);
     let negatives = |only_read: bool| {
         rows.iter().filter(move |r| !touched.contains(&r.id) && (!only_read || read.contains(&r.source_id)))
     };

@@ -16,10 +16,10 @@ use std::path::Path;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Id, SourceKind};
-use crate::project::Touched;
+use crate::domain::{Id, SourceKind};
+use crate::search::Touched;
 use crate::store::sources::{self, NewSource};
-use crate::{lang, Error, Location, Project, Result};
+use crate::{language as lang, Error, Location, Project, Result};
 
 pub use table::ColumnMapping;
 
@@ -161,7 +161,7 @@ impl Project {
         let total = new_sources.len();
         let report_file = file.to_string();
         let importer_name = importer.name();
-        let now = crate::text::now();
+        let now = crate::dates::now();
         let (ids, segments) = self.write(|tx| {
             tx.execute(
                 "INSERT INTO imports(file_name, content_hash, importer, imported_at, source_count) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -214,7 +214,7 @@ impl Project {
             };
             let date = match &opts.date {
                 Some(d) => Some(
-                    crate::text::parse_date(d)
+                    crate::dates::parse_date(d)
                         .ok_or_else(|| Error::Invalid(format!("'{d}' is not a date (use YYYY-MM-DD)")))?,
                 ),
                 None => None,

@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AttrValue, Id, Scale, Score, SourceKind};
+use crate::domain::{AttrValue, Id, Scale, Score, SourceKind};
 use crate::store::sources::{NewSegment, NewSource};
 use crate::{Error, Location, Result};
 
@@ -335,7 +335,7 @@ pub fn to_sources(
         };
         let date = match cols.date.map(|c| cells[c].trim()) {
             Some("") | None => None,
-            Some(raw) => Some(crate::text::parse_date(raw).ok_or_else(|| {
+            Some(raw) => Some(crate::dates::parse_date(raw).ok_or_else(|| {
                 Error::import(file, at(row, cols.date.unwrap()), format!("'{raw}' is not a date (use YYYY-MM-DD or D.M.YYYY)"))
             })?),
         };
@@ -378,7 +378,7 @@ pub fn to_sources(
         out.push(NewSource {
             kind,
             title,
-            language: cell(cols.language).map(|l| crate::lang::normalize(&l)).unwrap_or_default(),
+            language: cell(cols.language).map(|l| crate::language::normalize(&l)).unwrap_or_default(),
             date,
             channel: cell(cols.channel),
             phase_id: phase,

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::facts::{Facts, Item, ItemKind, NONE};
-use super::summary::{Summary, Tally};
+use super::scores::{Summary, Tally};
 use super::MetricsFilter;
-use crate::model::{Phase, Scale, SourceKind};
+use crate::domain::{Phase, Scale, SourceKind};
 use crate::{Project, Result};
 
 /// What to group respondents by.

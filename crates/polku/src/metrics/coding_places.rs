@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use crate::model::Id;
+use crate::domain::Id;
 use crate::Result;
 
 /// One coding with its place.

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::breakdown::distinct_items;
 use super::facts::{Facts, Item, ItemKind};
-use super::summary::{Difference, Summary};
+use super::scores::{Difference, Summary};
 use super::MetricsFilter;
-use crate::model::Scale;
+use crate::domain::Scale;
 use crate::{Project, Result};
 
 /// How one theme's share of respondents changed from group A to group B.

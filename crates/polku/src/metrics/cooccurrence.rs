@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::breakdown::distinct_items;
 use super::facts::{Facts, Item, ItemKind, NONE};
 use super::MetricsFilter;
-use crate::model::Id;
+use crate::domain::Id;
 use crate::{Project, Result};
 
 /// Codes × codes: in how many segments (speaker turns, paragraphs, answers) both occur.

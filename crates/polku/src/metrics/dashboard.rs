@@ -8,7 +8,7 @@ use super::drivers::DriverReport;
 use super::facts::ItemKind;
 use super::matrix::Matrix;
 use super::MetricsFilter;
-use crate::model::Scale;
+use crate::domain::Scale;
 use crate::{Project, Result};
 
 /// Themes shown in the dashboard's trend.

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::breakdown::distinct_items;
 use super::facts::{Facts, Item, ItemKind};
-use super::summary::{Difference, Summary, Tally};
+use super::scores::{Difference, Summary, Tally};
 use super::{MetricsFilter, MIN_RESPONDENTS};
-use crate::model::Scale;
+use crate::domain::Scale;
 use crate::{Project, Result};
 
 /// One theme's pull on the score.

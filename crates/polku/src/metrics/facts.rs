@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Id, Phase, Score, SourceKind};
+use crate::domain::{Id, Phase, Score, SourceKind};
 use crate::{Error, Result};
 
 /// Marks "no value" in the small index columns.
@@ -219,7 +219,7 @@ impl FactsBuilder {
         self.facts.ids.push(row.id);
         self.facts.sources.push(SourceFact {
             kind: row.kind,
-            date: row.date.map(date_key).unwrap_or(0),
+            date: row.date.and_then(crate::dates::date_key).unwrap_or(0),
             channel,
             phase,
             phase_mask: if phase == NONE { UNPLACED_BIT } else { 1 << phase },
@@ -327,16 +327,4 @@ fn group(sources: usize, mut raw: Vec<(u32, u32, u32, f32)>) -> Mentions {
     }
     offsets.push(entries.len() as u32);
     Mentions { offsets, entries }
-}
-
-/// `YYYYMMDD` of an ISO date or a prefix of one (`2025-03` → 20250300); 0 if unreadable.
-pub(crate) fn date_key(date: &str) -> u32 {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let m: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let d: u32 = parts.next().and_then(|p| p.get(..2).unwrap_or(p).parse().ok()).unwrap_or(0);
-    if !(1000..=9999).contains(&y) || m > 12 || d > 31 {
-        return 0;
-    }
-    y * 10_000 + m * 100 + d
 }

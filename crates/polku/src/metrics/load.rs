@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 use super::facts::{Facts, FactsBuilder, Item, ItemKind, SourceRow};
-use crate::model::{Score, Scale, SourceKind};
+use crate::domain::{Score, Scale, SourceKind};
 use crate::{Project, Result};
 
 /// The facts table of a project with the change counters it was read at.
@@ -32,7 +32,7 @@ impl Project {
     }
 }
 
-fn load(conn: &Connection, phases: Vec<crate::model::Phase>) -> Result<Facts> {
+fn load(conn: &Connection, phases: Vec<crate::domain::Phase>) -> Result<Facts> {
     let mut b = FactsBuilder::new(phases);
 
     let mut st = conn.prepare(

@@ -7,7 +7,7 @@ use super::breakdown::distinct_items;
 use super::coding_places::coding_places;
 use super::facts::{Facts, Item, ItemKind, NONE, UNPLACED_BIT};
 use super::{MetricsFilter, MIN_RESPONDENTS};
-use crate::model::{Id, Phase, Scale, Score, SourceKind};
+use crate::domain::{Id, Phase, Scale, Score, SourceKind};
 use crate::{Project, Result};
 
 /// A cell with fewer mentions than this has an anecdotal sentiment and is flagged.

@@ -15,7 +15,7 @@ mod drivers;
 mod facts;
 mod load;
 mod matrix;
-mod summary;
+mod scores;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,11 +27,10 @@ pub use drivers::{Driver, DriverReport};
 pub use facts::{Facts, FactsBuilder, Item, ItemKind, SourceRow};
 pub(crate) use load::FactsCache;
 pub use matrix::{CellQuotes, Matrix, MatrixCell, MatrixColumn, MatrixRow, PhasePick, Quote, MIN_CELL_MENTIONS};
-pub use summary::{bounds, Difference, Summary, Tally, MIN_RESPONDENTS};
+pub use scores::{bounds, Difference, Summary, Tally, MIN_RESPONDENTS};
 
-use crate::model::SourceKind;
+use crate::domain::SourceKind;
 use crate::Result;
-use facts::date_key;
 
 /// Which respondents a view counts. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -59,8 +58,8 @@ pub struct AttributeFilter {
 impl Facts {
     /// Which sources pass `filter`, by index.
     pub(crate) fn select(&self, filter: &MetricsFilter) -> Result<Vec<bool>> {
-        let from = filter.date_from.as_deref().map(|d| date_bound(d, false));
-        let to = filter.date_to.as_deref().map(|d| date_bound(d, true));
+        let from = filter.date_from.as_deref().map(|d| date_bound(d, false)).transpose()?;
+        let to = filter.date_to.as_deref().map(|d| date_bound(d, true)).transpose()?;
         let attribute = match &filter.attribute {
             Some(a) => {
                 let col = self.attribute(&a.name)?;
@@ -93,15 +92,16 @@ impl Facts {
     }
 }
 
-/// The `YYYYMMDD` bound of a date or date prefix; `upper` fills missing parts to the end.
-fn date_bound(date: &str, upper: bool) -> u32 {
-    let key = date_key(date);
-    let parts = date.trim().split('-').count();
-    match (upper, parts) {
-        (true, 1) => key + 1231,
-        (true, 2) => key + 31,
-        _ => key,
-    }
+/// The `YYYYMMDD` bound of a date or date prefix (`2025`, `2025-03`, `2025-03-14`): its first
+/// day, or with `upper` its last; an invalid date is an error naming the filter.
+fn date_bound(date: &str, upper: bool) -> Result<u32> {
+    let period = crate::dates::parse_period(date).ok_or_else(|| {
+        crate::Error::Invalid(format!(
+            "'{date}' is not a year, month or day (e.g. 2025, 2025-03, 2025-03-14) in the {} date",
+            if upper { "to" } else { "from" }
+        ))
+    })?;
+    Ok(crate::dates::day_key(if upper { period.last } else { period.first }))
 }
 
 #[cfg(test)]
@@ -110,9 +110,11 @@ mod tests {
 
     #[test]
     fn date_bounds_cover_whole_periods() {
-        assert_eq!(date_bound("2025", false), 20250000);
-        assert_eq!(date_bound("2025", true), 20251231);
-        assert_eq!(date_bound("2025-03", true), 20250331);
-        assert_eq!(date_bound("2025-03-14", true), 20250314);
+        assert_eq!(date_bound("2025", false).unwrap(), 20250101);
+        assert_eq!(date_bound("2025", true).unwrap(), 20251231);
+        assert_eq!(date_bound("2025-03", true).unwrap(), 20250331);
+        assert_eq!(date_bound("2025-03-14", true).unwrap(), 20250314);
+        let err = date_bound("2025-13", false).unwrap_err().to_string();
+        assert!(err.contains("2025-13") && err.contains("from"), "{err}");
     }
 }

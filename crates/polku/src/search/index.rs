@@ -9,7 +9,6 @@ use std::ops::Bound;
 use std::path::Path;
 
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
@@ -20,58 +19,18 @@ use tantivy::schema::{
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use super::analysis::{self, field_languages};
+use super::hit::{Hit, SearchResults};
+use crate::language::analyzers::{self as analysis, field_languages};
 use super::query::{self, Expr, Filter};
 use super::snippet;
-use crate::model::Id;
-use crate::text::{date_key, CharIndex};
+use crate::domain::Id;
+use crate::dates::date_key;
+use crate::text::CharIndex;
 use crate::{Error, Result};
 
 /// The most hits one search returns in a page; more come by paging with `offset`, so a
 /// careless caller cannot make one query build snippets for the whole project.
 pub const MAX_PAGE: usize = 1000;
-
-/// One search hit: a segment, with where the query matched it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Hit {
-    pub segment_id: Id,
-    pub source_id: Id,
-    pub source_title: String,
-    pub kind: String,
-    pub speaker: Option<String>,
-    pub score: f32,
-    /// The segment's character range in the source text.
-    pub segment_start: i64,
-    pub segment_end: i64,
-    /// Matched character ranges in the source text (what the reader highlights and
-    /// what "code hits" codes).
-    pub highlights: Vec<(i64, i64)>,
-    /// Keyword-in-context text around the first match.
-    pub snippet: String,
-    /// Character offset of the snippet's first character in the source text.
-    pub snippet_start: i64,
-    /// Whether text was cut before / after the snippet.
-    pub snippet_cut_before: bool,
-    pub snippet_cut_after: bool,
-}
-
-/// A page of results and the total number of matching segments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SearchResults {
-    pub total: usize,
-    pub hits: Vec<Hit>,
-}
-
-/// What "code all hits" codes: the matched words, or the whole segment they occur in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum CodeScope {
-    Hit,
-    Segment,
-}
 
 struct Fields {
     segment: Field,
@@ -544,7 +503,7 @@ fn collect_docs(
         let mut attrs = vals.take(source_id)?;
         attrs.extend(case_id.and_then(|c| case_attrs.get(&c)).unwrap_or(&no_attrs).iter().cloned());
         let idx = CharIndex::new(&text);
-        let date = date.as_deref().and_then(date_key);
+        let date = date.as_deref().and_then(date_key).map(i64::from);
         for (i, (seg_id, start, end, speaker, seg_phase)) in segments.iter().enumerate() {
             let codes = codings
                 .iter()

@@ -255,10 +255,10 @@ fn word(w: &str) -> Expr {
 fn filter(field: &str, value: &str, pos: usize) -> Result<Filter> {
     let bad = |msg: String| Error::Query { message: msg, position: pos };
     Ok(match field {
-        "kind" => Filter::Kind(crate::model::SourceKind::parse(value).map_err(|e| bad(e.to_string()))?.as_str().into()),
+        "kind" => Filter::Kind(crate::domain::SourceKind::parse(value).map_err(|e| bad(e.to_string()))?.as_str().into()),
         "phase" => Filter::Phase(value.to_string()),
         "speaker" => Filter::Speaker(value.to_string()),
-        "lang" | "language" => Filter::Lang(crate::lang::normalize(value)),
+        "lang" | "language" => Filter::Lang(crate::language::normalize(value)),
         "channel" => Filter::Channel(value.to_lowercase()),
         "case" => Filter::Case(value.to_string()),
         "code" => Filter::Code(value.to_string()),
@@ -324,31 +324,15 @@ fn score_bound(s: &str, end: End) -> Option<f64> {
 /// `2025` → Jan 1 (or Dec 31 as an upper bound), `2025-03` → the month's first (last) day;
 /// strict bounds move to the day after (before) the period.
 fn date_bound(s: &str, end: End) -> Option<i64> {
-    use chrono::{Datelike, Days, NaiveDate};
-    let parts: Vec<&str> = s.split('-').collect();
-    let y: i32 = parts.first()?.parse().ok().filter(|y| (1900..=2200).contains(y))?;
-    let month = |i: usize| parts.get(i).and_then(|m| m.parse::<u32>().ok()).filter(|m| (1..=12).contains(m));
-    let (first, last) = match parts.len() {
-        1 => (NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?),
-        2 => {
-            let m = month(1)?;
-            let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
-            (first, next.pred_opt()?)
-        }
-        3 => {
-            let d = NaiveDate::from_ymd_opt(y, month(1)?, parts[2].parse().ok()?)?;
-            (d, d)
-        }
-        _ => return None,
-    };
+    use chrono::Days;
+    let period = crate::dates::parse_period(s)?;
     let day = match end {
-        End::Lower => first,
-        End::Upper => last,
-        End::After => last.checked_add_days(Days::new(1))?,
-        End::Before => first.checked_sub_days(Days::new(1))?,
+        End::Lower => period.first,
+        End::Upper => period.last,
+        End::After => period.last.checked_add_days(Days::new(1))?,
+        End::Before => period.first.checked_sub_days(Days::new(1))?,
     };
-    Some(day.year() as i64 * 10000 + day.month() as i64 * 100 + day.day() as i64)
+    Some(crate::dates::day_key(day) as i64)
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::analysis::{self, AnalyzedToken};
-use super::index::Hit;
+use super::hit::Hit;
+use crate::language::analyzers::{self as analysis, AnalyzedToken};
 use super::query::Expr;
-use crate::model::Id;
+use crate::domain::Id;
 use crate::text::CharIndex;
 use crate::Result;
 

@@ -2,7 +2,7 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::model::{AttrType, AttrValue, Id};
+use crate::domain::{AttrType, AttrValue, Id};
 use crate::Result;
 
 /// Whether an attribute describes a case (customer) or a single source.

@@ -3,8 +3,8 @@
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::attributes::{self, Scope};
-use crate::model::{AttrValue, Case, Id};
-use crate::project::Touched;
+use crate::domain::{AttrValue, Case, Id};
+use crate::search::Touched;
 use crate::{Project, Result};
 
 /// Finds the case called `name`, creating it if needed; returns its id.

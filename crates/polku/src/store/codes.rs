@@ -2,8 +2,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::model::{Code, Id};
-use crate::project::Touched;
+use crate::domain::{Code, Id};
+use crate::search::Touched;
 use crate::{Error, Project, Result};
 
 /// Colours given to new codes in turn, chosen to stay distinct as highlights on white.

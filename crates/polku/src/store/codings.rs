@@ -4,11 +4,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use serde::{Deserialize, Serialize};
 
+use super::coders::coder_id;
 use super::history::{EditAction, Step};
-
-use crate::model::{Coding, Id, MemoTarget, Origin};
-use crate::project::Touched;
-use crate::search::CodeScope;
+use crate::domain::{Coding, Id, MemoTarget, Origin};
+use crate::search::{CodeScope, Hit, Touched};
 use crate::{Error, Project, Result};
 
 const CODING_COLUMNS: &str = "k.id, k.code_id, k.source_id, k.start, k.end, u.name, k.origin, k.confidence, k.created_at";
@@ -48,16 +47,11 @@ pub struct NewCoding {
     pub confidence: Option<f64>,
 }
 
-pub(crate) fn coder_id(tx: &Transaction, name: &str) -> Result<Id> {
-    tx.execute("INSERT OR IGNORE INTO coders(name) VALUES (?1)", [name])?;
-    Ok(tx.query_row("SELECT id FROM coders WHERE name = ?1", [name], |r| r.get(0))?)
-}
-
 /// Inserts codings, checking each range against its source; returns the ids of the new ones
 /// (an identical existing coding is left as it is).
 fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<Vec<Id>> {
     let coder = coder_id(tx, coder)?;
-    let now = crate::text::now();
+    let now = crate::dates::now();
     let mut len_st = tx.prepare_cached("SELECT char_len FROM sources WHERE id = ?1")?;
     let mut code_st = tx.prepare_cached("SELECT 1 FROM codes WHERE id = ?1")?;
     let mut ins = tx.prepare_cached(
@@ -195,22 +189,29 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// "Code all hits": applies `code_id` to every match of `query` (the matched words or
-    /// their whole segments) with origin `search`; returns how many codings were new.
+    /// "Code all hits": applies `code_id` to every match of `query` with origin `search`
+    /// (the ranges of [`Hit::coded_ranges`]); returns how many codings were new.
     pub fn code_search_hits(&mut self, code_id: Id, query: &str, scope: CodeScope) -> Result<usize> {
         let hits = self.with_index(|index, conn| index.all_matches(conn, query))?;
-        let mut codings = Vec::new();
-        for h in hits {
-            let ranges = match scope {
-                CodeScope::Segment => vec![(h.segment_start, h.segment_end)],
-                CodeScope::Hit => h.highlights.clone(),
-            };
-            for (start, end) in ranges {
-                if end > start {
-                    codings.push(NewCoding { code_id, source_id: h.source_id, start, end, origin: Origin::Search, confidence: None });
-                }
-            }
-        }
+        self.code_hits(code_id, &hits, scope)
+    }
+
+    /// "Code selected hits": applies `code_id` to these hits with origin `search`, by the same
+    /// rule as [`Project::code_search_hits`]; one undoable step; returns how many codings were new.
+    pub fn code_hits(&mut self, code_id: Id, hits: &[Hit], scope: CodeScope) -> Result<usize> {
+        let codings: Vec<NewCoding> = hits
+            .iter()
+            .flat_map(|h| {
+                h.coded_ranges(scope).into_iter().map(move |(start, end)| NewCoding {
+                    code_id,
+                    source_id: h.source_id,
+                    start,
+                    end,
+                    origin: Origin::Search,
+                    confidence: None,
+                })
+            })
+            .collect();
         self.add_codings(&codings)
     }
 }

@@ -10,8 +10,8 @@
 use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Coding, Memo, MemoTarget};
-use crate::project::Touched;
+use crate::domain::{Coding, Memo, MemoTarget};
+use crate::search::Touched;
 use crate::{Project, Result};
 
 /// What one undoable step did.
@@ -102,7 +102,7 @@ fn restore(tx: &Transaction, codings: &[Coding], memos: &[Memo]) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for c in codings {
-        let coder = super::codings::coder_id(tx, &c.coder)?;
+        let coder = super::coders::coder_id(tx, &c.coder)?;
         ins.execute(params![c.id, c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, c.created_at])?;
     }
     let mut ins = tx.prepare_cached(

@@ -2,8 +2,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::model::{Id, Memo, MemoTarget};
-use crate::project::Touched;
+use crate::domain::{Id, Memo, MemoTarget};
+use crate::search::Touched;
 use crate::{Error, Project, Result};
 
 fn columns(target: MemoTarget) -> (Option<Id>, Option<Id>, Option<Id>, Option<Id>) {
@@ -43,7 +43,7 @@ impl Project {
         let author = self.coder().to_string();
         let (s, c, k, a) = columns(target);
         self.write(|tx| {
-            let now = crate::text::now();
+            let now = crate::dates::now();
             tx.execute(
                 "INSERT INTO memos(source_id, code_id, coding_id, case_id, title, text, author, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
@@ -81,7 +81,7 @@ impl Project {
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE memos SET title = ?1, text = ?2, updated_at = ?3 WHERE id = ?4",
-                params![title, text, crate::text::now(), id],
+                params![title, text, crate::dates::now(), id],
             )?;
             if n == 0 {
                 return Err(Error::NotFound { what: "memo", key: id.to_string() });

@@ -5,7 +5,9 @@
 pub mod attributes;
 pub mod cases;
 pub mod codes;
+pub(crate) mod coders;
 pub mod codings;
 pub mod history;
 pub mod memos;
+pub mod phases;
 pub mod sources;

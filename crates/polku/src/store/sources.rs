@@ -6,8 +6,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::attributes::{self, Scope};
-use crate::model::{AttrValue, Id, Scale, Score, Segment, Source, SourceKind};
-use crate::project::Touched;
+use crate::domain::{AttrValue, Id, Scale, Score, Segment, Source, SourceKind};
+use crate::search::Touched;
 use crate::{Error, Project, Result};
 
 /// A segment to store with a new source (character offsets into its text).
@@ -169,7 +169,7 @@ pub struct SourceView {
     /// The text exactly as imported; all offsets below count its Unicode scalar values.
     pub text: String,
     pub segments: Vec<Segment>,
-    pub codings: Vec<crate::model::Coding>,
+    pub codings: Vec<crate::domain::Coding>,
     /// The source's own attributes, then its case's.
     pub attributes: Vec<(String, AttrValue)>,
     /// Segments whose phase differs from the source's: (segment id, phase key).
@@ -220,7 +220,7 @@ impl Project {
         }
         if let Some(l) = &filter.language {
             wh.push("s.language = ?");
-            args.push(crate::lang::normalize(l));
+            args.push(crate::language::normalize(l));
         }
         if let Some(c) = &filter.case_name {
             wh.push("c.name = ?");

@@ -7,10 +7,10 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::sentiment::{SentimentLabel, SentimentModel};
-use super::vectors::dequantize;
-use crate::model::Id;
-use crate::project::Touched;
+use super::{SentimentLabel, SentimentModel, NEUTRAL_BAND};
+use crate::analysis::vectors::quantize::dequantize;
+use crate::domain::Id;
+use crate::search::Touched;
 use crate::{Error, Project, Result};
 
 /// Sentences scored per transaction.
@@ -111,7 +111,7 @@ impl Project {
 
     /// How many scored sentences of `model` fall in each label.
     pub fn sentiment_counts(&self, model: &str) -> Result<SentimentCounts> {
-        let band = super::sentiment::NEUTRAL_BAND as f64;
+        let band = NEUTRAL_BAND as f64;
         Ok(self.conn().query_row(
             "SELECT count(*) FILTER (WHERE sentiment >= ?2), count(*) FILTER (WHERE sentiment > -?2 AND sentiment < ?2),
                     count(*) FILTER (WHERE sentiment <= -?2)

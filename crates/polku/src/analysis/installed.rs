@@ -179,7 +179,7 @@ impl crate::Project {
         inspect(&dir)?;
         self.write(|tx| {
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [MODEL_KEY, name])?;
-            Ok(((), crate::project::Touched::none()))
+            Ok(((), crate::search::Touched::none()))
         })
     }
 }

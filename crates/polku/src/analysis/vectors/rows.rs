@@ -4,8 +4,8 @@
 
 use rusqlite::Connection;
 
-use super::vectors::dequantize;
-use crate::model::Id;
+use super::quantize::dequantize;
+use crate::domain::Id;
 use crate::Result;
 
 /// One stored sentence: where it sits and its (dequantised) vector.

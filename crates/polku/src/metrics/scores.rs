@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Scale;
+use crate::domain::Scale;
 
 /// Below this many answers a figure is flagged as too small to read as a confident number.
 pub const MIN_RESPONDENTS: u32 = 30;

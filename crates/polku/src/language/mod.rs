@@ -1,7 +1,11 @@
-//! Language detection: which stemmer and stop words a text gets.
+//! Languages: detecting a text's language, and the per-language text [`analyzers`] (stemmers,
+//! stop words) that search, theme naming and lexicon sentiment share, so a word folds to the
+//! same term wherever Polku compares words.
 //!
 //! Short survey answers ("ok", "Toimii.") are too short to detect reliably; callers pass a
 //! fallback (the import's dominant language) for those.
+
+pub mod analyzers;
 
 use whatlang::{Detector, Lang};
 

@@ -9,7 +9,7 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer,
 };
 
-use crate::lang::{ANALYZED, UNDETERMINED};
+use crate::language::{ANALYZED, UNDETERMINED};
 
 /// All language codes that have an index field, [`UNDETERMINED`] last.
 pub fn field_languages() -> impl Iterator<Item = &'static str> {

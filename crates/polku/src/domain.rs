@@ -317,7 +317,7 @@ impl AttrValue {
                 return AttrValue::Number(n);
             }
         }
-        if let Some(d) = crate::text::parse_date(t) {
+        if let Some(d) = crate::dates::parse_date(t) {
             return AttrValue::Date(d);
         }
         match t.to_lowercase().as_str() {

@@ -2,7 +2,7 @@
 //! (all-MiniLM-L6-v2 and friends) written for one job, turning many short sentences into
 //! mean-pooled, unit-length vectors on a few CPU cores.
 //!
-//! It reads the same model folder as [`CandleEmbedder`](super::embed::CandleEmbedder)
+//! It reads the same model folder as [`CandleEmbedder`](super::candle::CandleEmbedder)
 //! (`config.json`, `tokenizer.json`, `model.safetensors`) and gives the same vectors (cosine
 //! ≥ 0.9999), several times faster, because it does only the work the task needs:
 //!
@@ -31,8 +31,8 @@ use safetensors::{Dtype, SafeTensors};
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::embed::{Embedder, MAX_TOKENS};
-use super::model::{self, ModelInfo};
+use super::{Embedder, MAX_TOKENS};
+use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
 
 /// Tokens per work item (a group of sentences run through the model together): large enough
@@ -776,11 +776,11 @@ impl Bert {
 }
 
 impl NativeEmbedder {
-    /// Loads the model in `dir` after checking it (see [`model::inspect`]). Refuses, with
+    /// Loads the model in `dir` after checking it (see [`installed::inspect`]). Refuses, with
     /// [`Error::Model`], a configuration the encoder does not implement (an activation other
     /// than BERT's `gelu`, relative position embeddings) or weights that do not match it.
     pub fn load(dir: &Path) -> Result<Self> {
-        let info = model::inspect(dir)?;
+        let info = installed::inspect(dir)?;
         let bert = Bert::load(dir)?;
         let mut tokenizer =
             Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| model_err(dir, "tokenizer.json", e))?;
@@ -900,7 +900,8 @@ impl Embedder for NativeEmbedder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::embed::{cosine, CandleEmbedder};
+    use crate::analysis::embed::candle::CandleEmbedder;
+    use crate::analysis::embed::cosine;
 
     /// erf to double precision by its Taylor series (exact enough for |x| ≤ 4.2; beyond that,
     /// erf is ±1 to within 3e-9).

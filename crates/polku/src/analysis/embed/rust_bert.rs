@@ -1,9 +1,9 @@
 //! A second embedding backend: rust-bert 0.20 on libtorch 1.13 (cargo feature `rust-bert`).
 //!
-//! It runs the same model folder as [`CandleEmbedder`](super::embed::CandleEmbedder) and keeps
+//! It runs the same model folder as [`CandleEmbedder`](super::candle::CandleEmbedder) and keeps
 //! the same contract: the folder's `tokenizer.json` through the `tokenizers` crate with the same
 //! truncation and padding (so both backends see identical token ids), sentences sorted by
-//! length before batching, [`BATCH`](super::embed::BATCH) sentences per forward pass, mean pooling over the real
+//! length before batching, [`BATCH`](super::BATCH) sentences per forward pass, mean pooling over the real
 //! tokens, unit-length vectors in the order given.
 //!
 //! rust-bert reads weights from a libtorch `.ot` archive, not `.safetensors`. The tensor names
@@ -28,8 +28,8 @@ use sha2::{Digest, Sha256};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
-use super::embed::{embed_sorted_batches, Embedder, MAX_TOKENS};
-use super::model::{self, ModelInfo};
+use super::{embed_sorted_batches, Embedder, MAX_TOKENS};
+use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
 
 /// File name of the converted weights inside their cache folder.
@@ -181,10 +181,10 @@ fn check_config(path: &Path, c: &BertConfig) -> Result<()> {
 }
 
 impl RustBertEmbedder {
-    /// Loads the model in `dir` after checking it (see [`model::inspect`]), converting its
+    /// Loads the model in `dir` after checking it (see [`installed::inspect`]), converting its
     /// `model.safetensors` into the cache when needed (about a third of a second for MiniLM).
     pub fn load(dir: &Path) -> Result<Self> {
-        let info = model::inspect(dir)?;
+        let info = installed::inspect(dir)?;
         let config_path = dir.join("config.json");
         let config: BertConfig =
             serde_json::from_slice(&std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?)

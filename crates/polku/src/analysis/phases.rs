@@ -26,10 +26,10 @@ use std::collections::HashMap;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::embed::Embedder;
-use super::vector_rows::{self, dot, mean_direction};
-use crate::model::Id;
-use crate::project::Touched;
+use crate::analysis::embed::Embedder;
+use crate::analysis::vectors::rows::{self, dot, mean_direction};
+use crate::domain::Id;
+use crate::search::Touched;
 use crate::{Error, Project, Result};
 
 /// Softmax temperature over cosines when there are too few examples to choose one.
@@ -128,7 +128,7 @@ fn choose_temperature(examples: &[(usize, Vec<f32>)], sums: &[Vec<f32>]) -> Opti
     }
     let unit = |v: &[f32]| {
         let mut v = v.to_vec();
-        vector_rows::normalize(&mut v);
+        rows::normalize(&mut v);
         v
     };
     let prototypes: Vec<Vec<f32>> = sums.iter().map(|s| unit(s)).collect();
@@ -165,7 +165,7 @@ impl Project {
         if phases.is_empty() {
             return Err(Error::Invalid("the project has no journey phases to classify into".into()));
         }
-        let rows = vector_rows::load(self.conn(), model)?;
+        let rows = rows::load(self.conn(), model)?;
         let dim = rows.first().map_or(0, |r| r.vector.len());
         let texts: Vec<String> = phases
             .iter()
@@ -246,7 +246,7 @@ impl Project {
             .iter()
             .map(|s| {
                 let mut s = s.clone();
-                vector_rows::normalize(&mut s);
+                rows::normalize(&mut s);
                 s
             })
             .collect();

@@ -1,6 +1,6 @@
 //! Stored themes a researcher curates: rename, merge, split, discard, restore, promote to a code.
 //!
-//! Theme discovery ([`super::themes::discover`]) is a suggestion; what a CX team reports on is
+//! Theme discovery ([`super::discover::discover`]) is a suggestion; what a CX team reports on is
 //! the list after a person has worked on it. So discovery results are stored, and a person's
 //! work on them survives the next discovery run:
 //!
@@ -20,11 +20,11 @@ use std::collections::HashSet;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::themes::{self, Theme, ThemeInput, ThemeOptions};
-use super::vector_rows::{dot, mean_direction};
-use super::vectors::dequantize;
-use crate::model::{Id, Origin};
-use crate::project::Touched;
+use super::discover::{self, Theme, ThemeInput, ThemeOptions};
+use crate::analysis::vectors::quantize::dequantize;
+use crate::analysis::vectors::rows::{dot, mean_direction};
+use crate::domain::{Id, Origin};
+use crate::search::Touched;
 use crate::store::history::{EditAction, Step};
 use crate::{Error, Project, Result};
 
@@ -206,7 +206,7 @@ fn insert_theme(tx: &Transaction, model: &str, theme: &Theme, members: &[Id], st
     let terms: Vec<&str> = theme.terms.iter().map(|(t, _)| t.as_str()).collect();
     tx.execute(
         "INSERT INTO themes(model, name, terms, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![model, theme.name, terms.join(TERM_SEPARATOR), status.as_str(), crate::text::now()],
+        params![model, theme.name, terms.join(TERM_SEPARATOR), status.as_str(), crate::dates::now()],
     )?;
     let id = tx.last_insert_rowid();
     let mut ins =
@@ -389,7 +389,7 @@ impl Project {
                 max_share: 1.0,
                 ..Default::default()
             };
-            parts = themes::discover(&inputs, &opts);
+            parts = discover::discover(&inputs, &opts);
             if parts.len() >= 2 {
                 break;
             }
@@ -461,8 +461,8 @@ impl Project {
         };
         let coder = self.coder().to_string();
         let result = self.write(|tx| {
-            let coder = crate::store::codings::coder_id(tx, &coder)?;
-            let now = crate::text::now();
+            let coder = crate::store::coders::coder_id(tx, &coder)?;
+            let now = crate::dates::now();
             let mut st = tx.prepare_cached(
                 "SELECT DISTINCT x.source_id, x.start, x.end FROM theme_sentences ts JOIN sentences x ON x.id = ts.sentence_id
                  WHERE ts.theme_id = ?1 ORDER BY x.source_id, x.start",

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::hdbscan;
-use crate::search::analysis::{analyzer, index_language, tokens};
+use crate::language::analyzers::{analyzer, index_language, tokens};
 
 /// Representative quotes per theme.
 const REPRESENTATIVES: usize = 5;
