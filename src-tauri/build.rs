@@ -19,6 +19,7 @@ fn main() {
         "delete_code_impact",
         "delete_code",
         "add_coding",
+        "create_code_and_code",
         "remove_coding",
         "recode_coding",
         "coded_passages",

@@ -4,7 +4,16 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn polku(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polku")).args(args).env("POLKU_CODER", "tester").output().expect("polku runs")
+    polku_with(args, &[])
+}
+
+fn polku_with(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_polku"));
+    cmd.args(args).env("POLKU_CODER", "tester");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("polku runs")
 }
 
 fn ok(args: &[&str]) -> String {
@@ -64,7 +73,10 @@ fn a_scripted_session_from_import_to_coded_hits() {
 
     // Phases are configurable; sources keep the phases whose key stays.
     let phases = json(&["phases", &proj, "--set", "evaluation=Arviointi,usage=Käyttö,renewal=Renewal"]);
-    assert_eq!(phases.as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect::<Vec<_>>(), ["evaluation", "usage", "renewal"]);
+    assert_eq!(
+        phases.as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["evaluation", "usage", "renewal"]
+    );
     assert_eq!(phases[1]["name"], "Käyttö");
     assert!(polku(&["phases", &proj, "--set", "nokey"]).status.code() == Some(1));
 
@@ -132,6 +144,26 @@ fn analyze_embeds_once_and_similar_finds_by_meaning() {
     let out = polku(&["analyze", &proj, "--model", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing config.json"));
+
+    // A project switched to another installed model analyses with that one (the app resolves
+    // it by the same core rule): here a folder that passes the check but cannot be loaded.
+    let models = tempfile::tempdir().unwrap();
+    let other = dir.path().join("my-bert");
+    std::fs::create_dir(&other).unwrap();
+    for (f, content) in [
+        ("config.json", r#"{"model_type": "bert", "hidden_size": 384}"#),
+        ("tokenizer.json", "{}"),
+        ("model.safetensors", "{}"),
+    ] {
+        write(&other, f, content);
+    }
+    let env = [("POLKU_MODELS", models.path())];
+    let added = polku_with(&["models", "--add", other.to_str().unwrap(), "--project", &proj, "--use", "my-bert"], &env);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let out = polku_with(&["analyze", &proj], &env);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&models.path().join("my-bert").display().to_string()), "{err}");
 }
 
 #[test]
@@ -159,6 +191,16 @@ fn metrics_tables_and_json_for_a_scripted_report() {
     assert_eq!(b["rows"][0]["label"], "Enterprise");
     let q = json(&["metrics", &proj, "quotes", "1", "--codes", "--in", "purchase", "--limit", "3"]);
     assert_eq!((q["total"].as_u64(), q["quotes"].as_array().unwrap().len()), (Some(12), 3));
+
+    let found = json(&["metrics", &proj, "findings", "--codes"]);
+    assert_eq!(found[0]["kind"], "drag");
+    assert_eq!((found[0]["item"].as_str(), found[0]["impact"]["value"].as_f64()), (Some("Price"), Some(-100.0)));
+    assert_eq!(found.as_array().unwrap().len(), 1, "both phases are under 30 answers: no weakest phase: {found}");
+    let said = ok(&["metrics", &proj, "findings", "--codes"]);
+    assert!(said.contains("Price pulls down NPS by -100.0"), "{said}");
+    let out = polku(&["metrics", &proj, "scores", "--from", "2025-13"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'2025-13' is not a year, month or day"));
 
     let table = ok(&["metrics", &proj, "matrix", "--codes"]);
     assert!(table.contains("Price") && table.contains("Purchase (n=12)") && table.contains("12 · 100.0%"), "{table}");

@@ -19,7 +19,12 @@ fn the_demo_project_has_what_the_analyses_need() {
     assert!(feedback >= 100, "{stats:?}");
 
     // Interviews: long, with speaker turns, in both languages, across all five phases.
-    let (interviews, _) = p.sources(&polku::store::sources::SourceFilter { kind: Some(polku::domain::SourceKind::Interview), ..Default::default() }).unwrap();
+    let (interviews, _) = p
+        .sources(&polku::store::sources::SourceFilter {
+            kind: Some(polku::domain::SourceKind::Interview),
+            ..Default::default()
+        })
+        .unwrap();
     let mut phases = std::collections::BTreeSet::new();
     let mut langs = std::collections::BTreeSet::new();
     for s in &interviews {
@@ -33,10 +38,16 @@ fn the_demo_project_has_what_the_analyses_need() {
     assert!(langs.contains("fi") && langs.contains("en"));
 
     // Survey: 1,500+ commented NPS answers over 24 months.
-    let (answers, _) = p.sources(&polku::store::sources::SourceFilter { kind: Some(polku::domain::SourceKind::SurveyAnswer), ..Default::default() }).unwrap();
+    let (answers, _) = p
+        .sources(&polku::store::sources::SourceFilter {
+            kind: Some(polku::domain::SourceKind::SurveyAnswer),
+            ..Default::default()
+        })
+        .unwrap();
     let commented = answers.iter().filter(|s| s.segment_count > 0).count();
     assert!(commented >= 1500, "{commented} commented answers");
-    let months: std::collections::BTreeSet<String> = answers.iter().filter_map(|s| s.date.as_ref().map(|d| d[..7].to_string())).collect();
+    let months: std::collections::BTreeSet<String> =
+        answers.iter().filter_map(|s| s.date.as_ref().map(|d| d[..7].to_string())).collect();
     assert!(months.len() >= 24, "{} months", months.len());
 
     // The NPS moves: the price-increase autumn is worse than the last months.

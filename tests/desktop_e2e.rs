@@ -145,13 +145,20 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     ui.wait_count("coding-mark", 1).await?;
     ui.screenshot("long-interview").await?;
     let scrolled = ui.execute_async(SCROLL_AND_TIME_JS, vec![]).await?;
-    let mut frames: Vec<f64> = scrolled["frames"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    let mut frames: Vec<f64> =
+        scrolled["frames"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
     frames.sort_by(f64::total_cmp);
     check(!frames.is_empty(), format!("scrolling the reader: {scrolled}"))?;
     let rendered = scrolled["segments"].as_u64().unwrap_or(0);
-    check(scrolled["scrolled"].as_f64().unwrap_or(0.0) > 10_000.0, format!("the reader should scroll far: {scrolled}"))?;
+    check(
+        scrolled["scrolled"].as_f64().unwrap_or(0.0) > 10_000.0,
+        format!("the reader should scroll far: {scrolled}"),
+    )?;
     // Virtualised: only the turns near the viewport are in the page, not all of them.
-    check(rendered > 0 && rendered < 200, format!("{rendered} turns in the page; the reader must render only the visible ones"))?;
+    check(
+        rendered > 0 && rendered < 200,
+        format!("{rendered} turns in the page; the reader must render only the visible ones"),
+    )?;
     println!(
         "    MEASURED long interview: opened in {open_ms:.0} ms; scrolling {} frames, frame interval median {:.1} ms, p95 {:.1} ms; {rendered} turns in the page",
         frames.len(),
@@ -194,7 +201,10 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     ui.wait_for("analysis-done", WAIT).await?;
     let summary = ui.text("sentiment-summary").await?;
     println!("    sentiment: {summary:?}");
-    check(first_number(&summary).is_some_and(|n| n > 0), format!("the sentiment summary should count sentences: {summary:?}"))?;
+    check(
+        first_number(&summary).is_some_and(|n| n > 0),
+        format!("the sentiment summary should count sentences: {summary:?}"),
+    )?;
 
     step("analysis: themes are listed with names and quotes");
     let n = ui.wait_count("theme", 3).await?;
@@ -224,10 +234,10 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
 
     step("analysis: promote the invoice-rows theme to a new code; the codebook counts its sentences");
     // A theme a CX owner would act on: the demo's recurring invoice-row complaints.
-    let target = themes
-        .iter()
-        .position(|t| t["name"].as_str().is_some_and(|n| n.contains("invoice")))
-        .ok_or_else(|| format!("a theme about invoices among {:?}", themes.iter().map(|t| &t["name"]).collect::<Vec<_>>()))?;
+    let target =
+        themes.iter().position(|t| t["name"].as_str().is_some_and(|n| n.contains("invoice"))).ok_or_else(|| {
+            format!("a theme about invoices among {:?}", themes.iter().map(|t| &t["name"]).collect::<Vec<_>>())
+        })?;
     let first = themes[target]["count"].as_u64().unwrap_or(0);
     ui.client
         .execute(
@@ -297,7 +307,9 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     for format in ["png", "svg"] {
         let before = ui.text_if_present("status").await?;
         ui.click(&format!("chart-drivers-{format}")).await?;
-        let status = ui.wait_text("status", |t| Some(t) != before.as_deref() && t.contains(format), "a saved-chart message").await?;
+        let status = ui
+            .wait_text("status", |t| Some(t) != before.as_deref() && t.contains(format), "a saved-chart message")
+            .await?;
         // The message ends with the absolute path of the file.
         let path = PathBuf::from(status.find('/').map_or("", |i| &status[i..]).trim());
         let bytes = std::fs::read(&path).context(format!("reading the exported {}", path.display()))?;
@@ -466,7 +478,8 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
 /// the reader must stay fast at. Turns are taken from the demo's own interviews.
 fn add_long_interview(mut p: polku::Project, dir: &std::path::Path) {
     let mut turns = Vec::new();
-    for s in p.sources(&Default::default()).unwrap().0.iter().filter(|s| s.kind == polku::domain::SourceKind::Interview) {
+    for s in p.sources(&Default::default()).unwrap().0.iter().filter(|s| s.kind == polku::domain::SourceKind::Interview)
+    {
         let text = p.source_text(s.id).unwrap();
         for g in p.segments(s.id).unwrap() {
             let t = polku::text::char_slice(&text, g.start as usize, g.end as usize).trim().replace('\n', " ");
@@ -717,7 +730,9 @@ impl Ui {
             }
         };
         match el.prop("value").await {
-            Ok(now) if now.as_deref() != Some(value) => Err(format!("{testid} should have {value:?} selected, has {now:?}")),
+            Ok(now) if now.as_deref() != Some(value) => {
+                Err(format!("{testid} should have {value:?} selected, has {now:?}"))
+            }
             _ => Ok(()),
         }
     }

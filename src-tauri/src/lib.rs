@@ -28,10 +28,9 @@ pub struct AppState {
     pub recent_file: PathBuf,
 }
 
-/// A loaded embedding model: the runtime, the key its vectors are stored under, its folder.
+/// A loaded embedding model: the runtime and the folder it was loaded from.
 pub struct LoadedModel {
     pub embedder: Box<dyn Embedder + Sync>,
-    pub name: String,
     pub dir: PathBuf,
 }
 

@@ -10,13 +10,14 @@ mod output;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use polku::analysis::sentiment::Rated;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use polku::analysis::installed::ChosenModel;
+use polku::analysis::sentiment::Rated;
 use polku::analysis::themes::store::{PromoteTo, StoredTheme, ThemeStatus};
-use polku::import::{ColumnMapping, ImportOptions};
 use polku::domain::{Scale, SourceKind};
+use polku::import::{ColumnMapping, ImportOptions};
 use polku::search::CodeScope;
 use polku::store::sources::{SourceFilter, SourceSort};
 use polku::Project;
@@ -24,7 +25,11 @@ use polku::Project;
 use output::Out;
 
 #[derive(Parser)]
-#[command(name = "polku", version, about = "Offline customer-experience research: import, search and code interviews and feedback.")]
+#[command(
+    name = "polku",
+    version,
+    about = "Offline customer-experience research: import, search and code interviews and feedback."
+)]
 struct Cli {
     /// Print results as JSON (for scripts).
     #[arg(long, global = true)]
@@ -55,7 +60,7 @@ enum Command {
         force: bool,
     },
     /// Import files: .txt .md .docx .vtt .srt (one source each) or .csv .tsv .xlsx .ods (one source per row).
-    Import(ImportArgs),
+    Import(Box<ImportArgs>),
     /// List sources.
     Sources {
         project: PathBuf,
@@ -430,7 +435,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
     let coder = cli.coder.clone();
     match cli.command {
         Command::New { project, name } => {
-            let name = name.unwrap_or_else(|| project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+            let name = name
+                .unwrap_or_else(|| project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
             Project::create(&project, &name)?;
             out.message(&format!("created {}", project.display()));
         }
@@ -451,9 +457,24 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             let stats = p.stats()?;
             out.stats(&stats);
         }
-        Command::Import(args) => return import(args, &coder, out),
+        Command::Import(args) => return import(*args, &coder, out),
         Command::Sources {
-            project, kind, phase, lang, case, coded, uncoded, attr, from, to, min_score, max_score, sort, desc, limit, offset,
+            project,
+            kind,
+            phase,
+            lang,
+            case,
+            coded,
+            uncoded,
+            attr,
+            from,
+            to,
+            min_score,
+            max_score,
+            sort,
+            desc,
+            limit,
+            offset,
         } => {
             let p = open(&project, &coder)?;
             let filter = SourceFilter {
@@ -461,7 +482,13 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 phase,
                 language: lang,
                 case_name: case,
-                coded: if coded { Some(true) } else if uncoded { Some(false) } else { None },
+                coded: if coded {
+                    Some(true)
+                } else if uncoded {
+                    Some(false)
+                } else {
+                    None
+                },
                 attribute: attr,
                 date_from: from,
                 date_to: to,
@@ -502,7 +529,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 None => bail!("no code named '{code}' (use --create to make it)"),
             };
             if let (Some(source), Some(range)) = (source, range) {
-                let (a, b) = range.split_once("..").with_context(|| format!("--range '{range}' must look like START..END"))?;
+                let (a, b) =
+                    range.split_once("..").with_context(|| format!("--range '{range}' must look like START..END"))?;
                 let (a, b): (i64, i64) = (a.trim().parse()?, b.trim().parse()?);
                 let id = p.add_coding(code_id, source, a, b)?.id;
                 out.message(&format!("coded source {source} {a}..{b} with '{code}' (coding {id})"));
@@ -544,7 +572,9 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                     if !yes {
                         bail!(
                             "deleting '{code}' would remove {} code(s), {} coding(s) and {} memo(s); repeat with --yes",
-                            impact.codes, impact.codings, impact.memos
+                            impact.codes,
+                            impact.codings,
+                            impact.memos
                         );
                     }
                     p.delete_code(id)?;
@@ -557,7 +587,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             if let Some(list) = set {
                 let mut phases = Vec::new();
                 for item in list.split(',').filter(|s| !s.trim().is_empty()) {
-                    let (key, name) = item.split_once('=').with_context(|| format!("'{item}' must look like key=Name"))?;
+                    let (key, name) =
+                        item.split_once('=').with_context(|| format!("'{item}' must look like key=Name"))?;
                     let desc = p.find_phase(key.trim())?.map(|x| x.description).unwrap_or_default();
                     phases.push((key.trim().to_string(), name.trim().to_string(), desc));
                 }
@@ -583,20 +614,31 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Analyze { project, model } => {
             let mut p = open(&project, &coder)?;
-            let dir = model_dir(&p, model)?;
-            let (embedder, name) = load_model(&dir)?;
+            let chosen = p.chosen_model(model.as_deref())?;
+            let embedder = load_model(&chosen.dir)?;
+            let name = &chosen.key;
             let pb = bar(0, "embedding", out.json);
-            let r = p.analyze(embedder.as_ref(), &name, &dir, &mut |stage, done, total| {
+            let r = p.analyze(embedder.as_ref(), &chosen, &mut |stage, done, total| {
                 pb.set_message(format!("{stage:?}").to_lowercase());
                 pb.set_length(total as u64);
                 pb.set_position(done as u64);
                 true
             })?;
             pb.finish_and_clear();
-            out.message(&format!("embedded {} new sentences of {} segments with {name}", r.embedded.sentences, r.embedded.segments));
+            out.message(&format!(
+                "embedded {} new sentences of {} segments with {name}",
+                r.embedded.sentences, r.embedded.segments
+            ));
             let s = r.sentiment;
-            let how = if r.sentiment_head { "model head + lexicon" } else { "lexicon only: no head for this model (see `polku train-sentiment`)" };
-            out.message(&format!("sentiment ({how}): {} positive, {} neutral, {} negative sentences", s.positive, s.neutral, s.negative));
+            let how = if r.sentiment_head {
+                "model head + lexicon"
+            } else {
+                "lexicon only: no head for this model (see `polku train-sentiment`)"
+            };
+            out.message(&format!(
+                "sentiment ({how}): {} positive, {} neutral, {} negative sentences",
+                s.positive, s.neutral, s.negative
+            ));
             out.message(&format!(
                 "themes: {} discovered, {} curated kept (`polku themes {}` lists them)",
                 r.themes.saved,
@@ -627,7 +669,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             let models = polku::analysis::installed::installed_models(&dir);
             for m in &models {
                 match (&m.info, &m.problem) {
-                    (Some(i), _) => out.message(&format!("{}  {} · {} dims · {} layers", m.name, i.architecture, i.dimension, i.layers)),
+                    (Some(i), _) => out.message(&format!(
+                        "{}  {} · {} dims · {} layers",
+                        m.name, i.architecture, i.dimension, i.layers
+                    )),
                     (_, Some(problem)) => out.message(&format!("{}  (not usable: {problem})", m.name)),
                     _ => {}
                 }
@@ -638,14 +683,15 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::to_value(&models)?);
         }
         Command::TrainSentiment { model, data, out: file } => {
-            let dir = model.unwrap_or_else(polku::analysis::installed::default_model_dir);
-            let (embedder, name) = load_model(&dir)?;
+            let chosen = ChosenModel::at(model.unwrap_or_else(polku::analysis::installed::default_model_dir));
+            let (dir, name) = (&chosen.dir, &chosen.key);
+            let embedder = load_model(dir)?;
             let rated = polku::analysis::sentiment::read_vader_ground_truth(&data)?;
             let items: Vec<Rated> = rated.iter().map(|(t, r)| Rated { text: t, rating: *r }).collect();
             let pb = bar(0, "embedding", out.json);
             let head = polku::analysis::sentiment::train_head(
                 embedder.as_ref(),
-                &name,
+                name,
                 &items,
                 "VADER ground truth (Hutto & Gilbert 2014), sentences rated -4..4, |rating| >= 0.5",
                 &mut |done, total| {
@@ -656,7 +702,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             )?;
             pb.finish_and_clear();
             let file = file.unwrap_or_else(|| dir.join(polku::analysis::sentiment::HEAD_FILE));
-            std::fs::write(&file, serde_json::to_string(&head)? + "\n").with_context(|| format!("writing {}", file.display()))?;
+            std::fs::write(&file, serde_json::to_string(&head)? + "\n")
+                .with_context(|| format!("writing {}", file.display()))?;
             out.message(&format!(
                 "head for {name}: held-out accuracy {:.1}% (lexicon weight {:.2}) → {}",
                 head.dev_accuracy * 100.0,
@@ -667,7 +714,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Themes { project, model, min_size, rediscover } => {
             let mut p = open(&project, &coder)?;
-            let name = model_name(&model_dir(&p, model)?);
+            let name = p.chosen_model(model.as_deref())?.key;
             if rediscover {
                 let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: min_size, ..Default::default() };
                 let found: Vec<_> = p.discover_themes(&name, &opts)?.into_iter().map(|t| t.theme).collect();
@@ -706,7 +753,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 }
                 ThemeAction::Split { id } => {
                     let ids = p.split_theme(id)?;
-                    out.message(&format!("split theme {id} into {}", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")));
+                    out.message(&format!(
+                        "split theme {id} into {}",
+                        ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+                    ));
                     serde_json::json!({ "split_into": ids })
                 }
                 ThemeAction::Discard { id } => {
@@ -739,7 +789,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Suggest { project, model, code, limit, accept_above } => {
             let mut p = open(&project, &coder)?;
-            let name = model_name(&model_dir(&p, model)?);
+            let name = p.chosen_model(model.as_deref())?.key;
             if accept_above.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
                 bail!("--accept-above must be between 0 and 1");
             }
@@ -757,7 +807,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 ));
             }
             for s in &report.suggestions {
-                out.message(&format!("{:.2}  {}  [source {} {}..{}] {}", s.confidence, s.code_name, s.source_id, s.start, s.end, s.text));
+                out.message(&format!(
+                    "{:.2}  {}  [source {} {}..{}] {}",
+                    s.confidence, s.code_name, s.source_id, s.start, s.end, s.text
+                ));
             }
             let accepted = match accept_above {
                 Some(t) => {
@@ -772,7 +825,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::ClassifyPhases { project, model, min_confidence } => {
             let mut p = open(&project, &coder)?;
-            let (embedder, name) = load_model(&model_dir(&p, model)?)?;
+            let chosen = p.chosen_model(model.as_deref())?;
+            let (embedder, name) = (load_model(&chosen.dir)?, chosen.key);
             let opts = polku::analysis::phases::PhaseOptions { min_confidence, ..Default::default() };
             let r = p.classify_phases(embedder.as_ref(), &name, &opts)?;
             out.message(&format!(
@@ -791,7 +845,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Similar { project, text, model, limit } => {
             let p = open(&project, &coder)?;
-            let (embedder, name) = load_model(&model_dir(&p, model)?)?;
+            let chosen = p.chosen_model(model.as_deref())?;
+            let (embedder, name) = (load_model(&chosen.dir)?, chosen.key);
             let hits = p.similar_sentences(embedder.as_ref(), &name, &text, limit)?;
             if hits.is_empty() {
                 out.message(&format!("no embedded sentences yet: run `polku analyze {}` first", project.display()));
@@ -833,19 +888,19 @@ fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> 
         sheet: a.sheet,
         allow_duplicate: a.allow_duplicate,
     };
+    let pb = bar(0, "", out.json);
+    let outcomes = p.import_files(&a.files, &opts, &mut |f| {
+        pb.set_message(Path::new(&f.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        pb.set_length(f.total as u64);
+        pb.set_position(f.done as u64);
+        true
+    });
+    pb.finish_and_clear();
     let mut reports = Vec::new();
     let mut failed = 0;
-    for file in &a.files {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let pb = bar(0, &name, out.json);
-        let result = p.import_file(file, &opts, &mut |done, total| {
-            pb.set_length(total as u64);
-            pb.set_position(done as u64);
-            true
-        });
-        pb.finish_and_clear();
-        match result {
-            Ok(r) => {
+    for o in &outcomes {
+        match (&o.report, &o.error) {
+            (Some(r), _) => {
                 out.message(&format!(
                     "{}: {} source(s), {} segment(s){}",
                     r.file,
@@ -853,12 +908,13 @@ fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> 
                     r.segments,
                     if r.skipped > 0 { format!(", {} empty row(s) skipped", r.skipped) } else { String::new() }
                 ));
-                reports.push(serde_json::to_value(&r)?);
+                reports.push(serde_json::to_value(r)?);
             }
-            Err(e) => {
+            (None, e) => {
                 failed += 1;
-                eprintln!("error: {e}");
-                reports.push(serde_json::json!({ "file": file.display().to_string(), "error": e.to_string() }));
+                let message = e.as_ref().map_or("not imported", |e| e.message.as_str());
+                eprintln!("error: {message}");
+                reports.push(serde_json::json!({ "file": o.path, "error": message }));
             }
         }
     }
@@ -886,26 +942,10 @@ fn parse_sort(s: &str) -> Result<SourceSort, String> {
     })
 }
 
-/// Loads the embedding model in `dir` (default: the fetched all-MiniLM-L6-v2) and names it by
-/// its folder, the key its stored vectors are kept under.
-fn load_model(dir: &Path) -> Result<(Box<dyn polku::analysis::embed::Embedder + Sync>, String)> {
-    let embedder = polku::analysis::embed::backend::load_default(dir)
-        .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")?;
-    Ok((embedder, model_name(dir)))
-}
-
-/// The model folder a command on project `p` uses: `--model DIR`, else the project's chosen
-/// installed model (`polku models --use`), else the default.
-fn model_dir(p: &Project, model: Option<PathBuf>) -> Result<PathBuf> {
-    Ok(match model {
-        Some(dir) => dir,
-        None => polku::analysis::installed::models_dir().join(p.analysis_model()?),
-    })
-}
-
-/// The key a model's stored vectors are kept under: its folder name.
-fn model_name(dir: &Path) -> String {
-    dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned())
+/// Loads the embedding model in `dir` (see [`Project::chosen_model`] for which one).
+fn load_model(dir: &Path) -> Result<Box<dyn polku::analysis::embed::Embedder + Sync>> {
+    polku::analysis::embed::backend::load_default(dir)
+        .with_context(|| "loading the model (scripts/fetch-model.sh fetches the default one)")
 }
 
 /// Stored themes with their ids (what `theme` subcommands take), a line each plus two quotes.

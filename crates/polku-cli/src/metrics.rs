@@ -3,10 +3,11 @@
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use comfy_table::{Cell, CellAlignment};
-use polku::metrics::{
-    AttributeFilter, Difference, ItemKind, MetricsFilter, Period, PhasePick, SliceBy, Summary,
-};
 use polku::domain::{Scale, SourceKind};
+use polku::metrics::{
+    AttributeFilter, DashboardRequest, Difference, Finding, ItemKind, MetricsFilter, Period, PhasePick, SliceBy,
+    Summary,
+};
 use polku::Project;
 
 use crate::output::{print_json as json, table};
@@ -84,6 +85,12 @@ pub enum MetricsView {
         #[arg(long)]
         codes: bool,
     },
+    /// The dashboard's plain-language findings: biggest drag and lift, worst theme in a phase,
+    /// weakest phase (stated only where the evidence holds).
+    Findings {
+        #[arg(long)]
+        codes: bool,
+    },
     /// What moves the score: each theme's score with vs without it and its impact.
     Drivers {
         #[arg(long)]
@@ -134,7 +141,11 @@ fn right(s: impl ToString) -> Cell {
 }
 
 fn digits(scale: Scale) -> usize {
-    if matches!(scale, Scale::Ces | Scale::Stars) { 2 } else { 1 }
+    if matches!(scale, Scale::Ces | Scale::Stars) {
+        2
+    } else {
+        1
+    }
 }
 
 /// `30.0 [14.2, 45.8]` plus a too-small mark.
@@ -154,8 +165,37 @@ fn diff(d: Option<Difference>, digits: usize) -> String {
     d.map_or("–".into(), |d| format!("{:+.digits$} [{:+.digits$}, {:+.digits$}]", d.value, d.low, d.high))
 }
 
+/// A finding as an English sentence (the app words the same figures in the UI's language).
+fn sentence(finding: &Finding, scale: Scale) -> String {
+    let dg = digits(scale);
+    let name = scale.as_str().to_uppercase();
+    match finding {
+        Finding::Drag(d) | Finding::Lift(d) => format!(
+            "{} {} {name} by {:+.p$} points [{:+.p$}, {:+.p$}]: {name} {} among the {:.1} % who mention it, {} among the others",
+            d.item,
+            if matches!(finding, Finding::Drag(_)) { "pulls down" } else { "lifts" },
+            d.impact.value,
+            d.impact.low,
+            d.impact.high,
+            num(d.with, dg),
+            d.share,
+            num(d.without, dg),
+            p = dg + 1,
+        ),
+        Finding::WorstCell { item, phase, sentiment, mentions } => format!(
+            "{item} feels worst in {}: mean sentiment {sentiment:.2} over {mentions} respondents",
+            phase.as_deref().unwrap_or("text without a phase")
+        ),
+        Finding::WeakestPhase { phase, summary } => format!("{phase} is the weakest phase: {name} {} (n = {})", figure(summary), summary.n),
+    }
+}
+
 fn kind(codes: bool) -> ItemKind {
-    if codes { ItemKind::Code } else { ItemKind::Theme }
+    if codes {
+        ItemKind::Code
+    } else {
+        ItemKind::Theme
+    }
 }
 
 pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &FilterArgs, as_json: bool) -> Result<()> {
@@ -168,7 +208,8 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
         MetricsView::Scores { by: None } => {
             let o = p.metrics_overview(&f)?;
             if as_json {
-                return Ok(json(&o));
+                json(&o);
+                return Ok(());
             }
             println!("{} respondents, {} with text", o.respondents, o.with_text);
             let mut t = table(&["scale", "answers", "headline [95% interval]", "mean", "top %", "detractors %"]);
@@ -195,12 +236,15 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
                 "code" => SliceBy::Code,
                 other => match other.strip_prefix("attr:") {
                     Some(_) => SliceBy::Attribute(by["attr:".len()..].to_string()),
-                    None => bail!("unknown slice '{by}' (phase, channel, kind, month, quarter, theme, code, attr:NAME)"),
+                    None => {
+                        bail!("unknown slice '{by}' (phase, channel, kind, month, quarter, theme, code, attr:NAME)")
+                    }
                 },
             };
             let b = p.breakdown(scale, &by, &f)?;
             if as_json {
-                return Ok(json(&b));
+                json(&b);
+                return Ok(());
             }
             let mut t = table(&["group", "answers", &format!("{} [95% interval]", scale.as_str())]);
             t.add_row(vec![Cell::new("all"), right(b.overall.n), right(figure(&b.overall))]);
@@ -212,7 +256,8 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
         MetricsView::Matrix { codes } => {
             let m = p.theme_matrix(kind(codes), &f)?;
             if as_json {
-                return Ok(json(&m));
+                json(&m);
+                return Ok(());
             }
             let mut header = vec!["theme".to_string(), "all".to_string()];
             header.extend(m.columns.iter().map(|c| {
@@ -226,17 +271,38 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
                     if c.mentions == 0 {
                         right("")
                     } else {
-                        right(format!("{} · {}% · {}{}", c.mentions, num(c.share, 1), num(c.sentiment, 2), if c.small { "*" } else { "" }))
+                        right(format!(
+                            "{} · {}% · {}{}",
+                            c.mentions,
+                            num(c.share, 1),
+                            num(c.sentiment, 2),
+                            if c.small { "*" } else { "" }
+                        ))
                     }
                 }));
                 t.add_row(row);
             }
             println!("{t}\ncell: respondents · % of the phase's respondents · mean sentiment (−1…1); * fewer than 5");
         }
+        MetricsView::Findings { codes } => {
+            let request = DashboardRequest { scale: Some(scale), kind: Some(kind(codes)), period: None, filter: f };
+            let found = p.dashboard(&request)?.findings;
+            if as_json {
+                json(&found);
+                return Ok(());
+            }
+            if found.is_empty() {
+                println!("no finding: no driver, cell or phase stands out beyond its uncertainty");
+            }
+            for finding in &found {
+                println!("- {}", sentence(finding, scale));
+            }
+        }
         MetricsView::Drivers { codes } => {
             let d = p.drivers(scale, kind(codes), &f)?;
             if as_json {
-                return Ok(json(&d));
+                json(&d);
+                return Ok(());
             }
             println!("base: {} respondents with text, {} {}", d.base.n, scale.as_str(), figure(&d.base));
             let dg = digits(scale);
@@ -257,7 +323,8 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
             let period = if quarter { Period::Quarter } else { Period::Month };
             let tr = p.trend(scale, period, kind(codes), top, &f)?;
             if as_json {
-                return Ok(json(&tr));
+                json(&tr);
+                return Ok(());
             }
             let mut header = vec!["period".to_string(), format!("{} [95%]", scale.as_str()), "n".into()];
             header.extend(tr.items.iter().map(|i| format!("{} %", i.item.label)));
@@ -280,7 +347,8 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
             };
             let q = p.cell_quotes(kind(codes), item, pick, &f, limit)?;
             if as_json {
-                return Ok(json(&q));
+                json(&q);
+                return Ok(());
             }
             println!("{} passages", q.total);
             for quote in &q.quotes {
@@ -305,7 +373,8 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
             }
             let c = p.compare(scale, kind(codes), &fa, &fb)?;
             if as_json {
-                return Ok(json(&c));
+                json(&c);
+                return Ok(());
             }
             let dg = digits(scale);
             println!("A: {} ({} answers)\nB: {} ({} answers)", figure(&c.a), c.a.n, figure(&c.b), c.b.n);
@@ -326,14 +395,15 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
         MetricsView::Cooccurrence => {
             let m = p.code_cooccurrence(&f)?;
             if as_json {
-                return Ok(json(&m));
+                json(&m);
+                return Ok(());
             }
             let mut header = vec!["code".to_string()];
             header.extend((1..=m.codes.len()).map(|k| k.to_string()));
             let mut t = table(&header.iter().map(String::as_str).collect::<Vec<_>>());
             for (k, code) in m.codes.iter().enumerate() {
                 let mut row = vec![Cell::new(format!("{} {}", k + 1, code.label))];
-                row.extend(m.counts[k].iter().map(|n| right(n)));
+                row.extend(m.counts[k].iter().map(right));
                 t.add_row(row);
             }
             println!("{t}\nsegments where both codes occur; the diagonal counts segments with the code");
@@ -341,7 +411,8 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
         MetricsView::CodeAttribute { attribute } => {
             let m = p.code_by_attribute(&attribute, &f)?;
             if as_json {
-                return Ok(json(&m));
+                json(&m);
+                return Ok(());
             }
             let mut header = vec!["code".to_string()];
             header.extend(m.values.iter().zip(&m.respondents).map(|(v, n)| format!("{v} (n={n})")));

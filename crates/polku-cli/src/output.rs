@@ -65,7 +65,11 @@ impl Out {
                 Cell::new(s.date.as_deref().unwrap_or("")),
                 Cell::new(s.phase.as_deref().unwrap_or("")),
                 Cell::new(one_line(s.case_name.as_deref().unwrap_or(""), 28)),
-                Cell::new(s.score.map(|x| format!("{} {}", polku::text::format_number(x.value), x.scale.as_str())).unwrap_or_default()),
+                Cell::new(
+                    s.score
+                        .map(|x| format!("{} {}", polku::text::format_number(x.value), x.scale.as_str()))
+                        .unwrap_or_default(),
+                ),
                 Cell::new(s.segment_count).set_alignment(CellAlignment::Right),
                 Cell::new(s.coding_count).set_alignment(CellAlignment::Right),
             ]);
@@ -76,7 +80,9 @@ impl Out {
 
     pub fn show(&self, s: &Source, text: &str, segments: &[Segment], codings: &[Coding], codes: &[Code]) {
         if self.json {
-            return print_json(&serde_json::json!({ "source": s, "text": text, "segments": segments, "codings": codings }));
+            return print_json(
+                &serde_json::json!({ "source": s, "text": text, "segments": segments, "codings": codings }),
+            );
         }
         println!("#{} {} ({}, {})", s.id, s.title, s.kind.as_str(), s.language);
         for g in segments {
@@ -89,7 +95,16 @@ impl Out {
             for c in codings {
                 let name = codes.iter().find(|k| k.id == c.code_id).map_or("?", |k| k.name.as_str());
                 let quote = polku::text::char_slice(text, c.start as usize, c.end as usize);
-                println!("  {} {}..{} {} ({}, {}): {}", c.id, c.start, c.end, name, c.coder, c.origin.as_str(), one_line(quote, 60));
+                println!(
+                    "  {} {}..{} {} ({}, {}): {}",
+                    c.id,
+                    c.start,
+                    c.end,
+                    name,
+                    c.coder,
+                    c.origin.as_str(),
+                    one_line(quote, 60)
+                );
             }
         }
     }
@@ -119,7 +134,14 @@ impl Out {
                 s.push('…');
             }
             let who = h.speaker.as_deref().map(|sp| format!(" — {sp}")).unwrap_or_default();
-            println!("{:>3}. #{} {}{who} [{}..{}]", offset + i + 1, h.source_id, h.source_title, h.segment_start, h.segment_end);
+            println!(
+                "{:>3}. #{} {}{who} [{}..{}]",
+                offset + i + 1,
+                h.source_id,
+                h.source_title,
+                h.segment_start,
+                h.segment_end
+            );
             println!("     {}", one_line(&s, 400));
         }
         println!("{} hit(s)", r.total);

@@ -46,14 +46,20 @@ pub struct Period {
 /// anything else, including months and days that do not exist.
 pub fn parse_period(s: &str) -> Option<Period> {
     let parts: Vec<&str> = s.trim().split('-').collect();
-    let number = |i: usize| parts.get(i).filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).and_then(|p| p.parse::<u32>().ok());
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
     let y = number(0).filter(|y| (1000..=9999).contains(y))? as i32;
     let (first, last) = match parts.len() {
         1 => (NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?),
         2 => {
             let m = number(1)?;
             let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
+            let next =
+                if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
             (first, next.pred_opt()?)
         }
         3 => {

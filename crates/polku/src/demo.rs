@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::import::ImportOptions;
 use crate::domain::{AttrValue, SourceKind};
+use crate::import::ImportOptions;
 use crate::search::CodeScope;
 use crate::{Error, Project, Result};
 
@@ -78,7 +78,13 @@ fn files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
 }
 
 fn fill(p: &mut Project, assets: &Path, progress: &mut dyn FnMut(&str, usize, usize) -> bool) -> Result<()> {
-    let mut check = |stage: &str, done: usize, total: usize| if progress(stage, done, total) { Ok(()) } else { Err(Error::Cancelled) };
+    let mut check = |stage: &str, done: usize, total: usize| {
+        if progress(stage, done, total) {
+            Ok(())
+        } else {
+            Err(Error::Cancelled)
+        }
+    };
 
     let dir = assets.join("interviews");
     let mut interviews = Vec::new();
@@ -118,17 +124,15 @@ fn fill(p: &mut Project, assets: &Path, progress: &mut dyn FnMut(&str, usize, us
         let mut tables = files(&dir, "csv")?;
         tables.extend(files(&dir, "jsonl")?);
         for f in tables {
-            p.import_file(&f, &ImportOptions::default(), &mut |done, total| {
-                check(stage, done, total).is_ok()
-            })?;
+            p.import_file(&f, &ImportOptions::default(), &mut |done, total| check(stage, done, total).is_ok())?;
         }
     }
 
     let codebook = assets.join("codebook.json");
     if codebook.is_file() {
         let text = std::fs::read_to_string(&codebook).map_err(|e| Error::io(&codebook, e))?;
-        let specs: Vec<CodeSpec> =
-            serde_json::from_str(&text).map_err(|e| Error::Invalid(format!("{}: line {}: {e}", codebook.display(), e.line())))?;
+        let specs: Vec<CodeSpec> = serde_json::from_str(&text)
+            .map_err(|e| Error::Invalid(format!("{}: line {}: {e}", codebook.display(), e.line())))?;
         p.set_coder("demo (search)");
         for spec in &specs {
             create_codes(p, spec, None)?;

@@ -215,12 +215,18 @@ pub struct Code {
     pub id: Id,
     pub parent_id: Option<Id>,
     pub name: String,
+    /// `Parent / Child`: the code's names from the top of the codebook, joined by
+    /// [`CODE_PATH_SEPARATOR`] (typed without the spaces, it finds the code again).
+    pub path: String,
     /// `#rrggbb`.
     pub color: String,
     pub description: String,
     /// Codings of this code itself (not of its descendants).
     pub coding_count: i64,
 }
+
+/// What joins a code's ancestors' names in its [`Code::path`], wherever a path is shown.
+pub const CODE_PATH_SEPARATOR: &str = " / ";
 
 /// A code applied to a character range of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

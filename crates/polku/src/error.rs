@@ -71,6 +71,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable name for this kind of error, for front ends to branch on: `not_found`,
+    /// `invalid`, `query`, `import`, `already_imported`, `not_a_project`, `schema_too_new`,
+    /// `cancelled`, `model`, `io` or `internal`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Invalid(_) => "invalid",
+            Error::Query { .. } => "query",
+            Error::Import { .. } => "import",
+            Error::AlreadyImported { .. } => "already_imported",
+            Error::NotAProject { .. } => "not_a_project",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::Cancelled => "cancelled",
+            Error::Model(_) => "model",
+            Error::Io { .. } => "io",
+            Error::Sqlite(_) | Error::Index(_) => "internal",
+        }
+    }
+
     /// Builds an import error for `file` at `location`.
     pub fn import(file: &str, location: Location, message: impl Into<String>) -> Self {
         Error::Import { file: file.to_string(), location, message: message.into() }

@@ -58,7 +58,11 @@ fn file_name(title: &str) -> String {
     let cleaned: String =
         title.chars().map(|c| if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_') { c } else { '-' }).collect();
     let trimmed: String = cleaned.trim().trim_matches('-').chars().take(80).collect();
-    if trimmed.is_empty() { "chart".into() } else { trimmed }
+    if trimmed.is_empty() {
+        "chart".into()
+    } else {
+        trimmed
+    }
 }
 
 #[cfg(test)]

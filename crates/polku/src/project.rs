@@ -46,8 +46,10 @@ impl Project {
         }
         let mut project = Self::open_file(path, true)?;
         project.write(|tx| {
-            tx.execute("INSERT INTO meta(key, value) VALUES ('name', ?1), ('created_at', ?2), ('index_generation', '0')",
-                params![name, crate::dates::now()])?;
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES ('name', ?1), ('created_at', ?2), ('index_generation', '0')",
+                params![name, crate::dates::now()],
+            )?;
             for (pos, (key, pname, desc)) in DEFAULT_PHASES.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO phases(key, name, description, position) VALUES (?1, ?2, ?3, ?4)",
@@ -89,7 +91,14 @@ impl Project {
             }
         }
         schema::migrate(&mut conn, path, SCHEMA_VERSION)?;
-        Ok(Project { conn, path: path.to_path_buf(), index: None, coder: default_coder(), history: Default::default(), facts_cache: Default::default() })
+        Ok(Project {
+            conn,
+            path: path.to_path_buf(),
+            index: None,
+            coder: default_coder(),
+            history: Default::default(),
+            facts_cache: Default::default(),
+        })
     }
 
     /// The project file's path.

@@ -38,7 +38,9 @@ impl Project {
             let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?;
             Ok(rows.collect::<Result<_, _>>()?)
         };
-        let mut st = c.prepare("SELECT scale, count(*), avg(score) FROM sources WHERE scale IS NOT NULL GROUP BY scale ORDER BY scale")?;
+        let mut st = c.prepare(
+            "SELECT scale, count(*), avg(score) FROM sources WHERE scale IS NOT NULL GROUP BY scale ORDER BY scale",
+        )?;
         let scores = st
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize, r.get::<_, f64>(2)?)))?
             .collect::<Result<_, _>>()?;
@@ -58,7 +60,9 @@ impl Project {
                 "SELECT ifnull(p.key, '(none)'), count(*) FROM sources s LEFT JOIN phases p ON p.id = s.phase_id
                  GROUP BY p.id ORDER BY p.position IS NULL, p.position",
             )?,
-            by_language: pairs("SELECT language, count(*) FROM sources GROUP BY language ORDER BY count(*) DESC, language")?,
+            by_language: pairs(
+                "SELECT language, count(*) FROM sources GROUP BY language ORDER BY count(*) DESC, language",
+            )?,
             scores,
             date_range: match date_range {
                 (Some(a), Some(b)) => Some((a, b)),

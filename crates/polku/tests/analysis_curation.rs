@@ -2,7 +2,7 @@
 //! suggestions learned from the researcher's codings, and journey phases for unplaced sources.
 //! A keyword embedder stands in for the real model, so topics are separable and tests are fast.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -10,9 +10,9 @@ use polku::analysis::embed::Embedder;
 use polku::analysis::phases::PhaseOptions;
 use polku::analysis::themes::store::{PromoteTo, ThemeStatus};
 use polku::analysis::themes::{Theme, ThemeOptions};
+use polku::domain::{Id, Origin};
 use polku::import::ImportOptions;
 use polku::metrics::{ItemKind, MetricsFilter, PhasePick};
-use polku::domain::{Id, Origin};
 use polku::Project;
 
 const MODEL: &str = "keywords";
@@ -328,7 +328,8 @@ fn suggestions_rank_the_on_topic_uncoded_sentence_first_and_skip_coded_ones() {
     assert_eq!(both.trained.len(), 2);
     for code in [late, cost] {
         let mine: Vec<Id> = both.suggestions.iter().filter(|x| x.code_id == code).map(|x| x.sentence_id).collect();
-        let alone: Vec<Id> = p.suggest_codings(MODEL, Some(code), 2).unwrap().suggestions.iter().map(|x| x.sentence_id).collect();
+        let alone: Vec<Id> =
+            p.suggest_codings(MODEL, Some(code), 2).unwrap().suggestions.iter().map(|x| x.sentence_id).collect();
         assert_eq!(mine, alone, "code {code}: the same two as asking for it alone");
     }
 }
@@ -419,7 +420,12 @@ fn theme_matrix_and_drivers_read_stored_themes_with_their_phases_and_sentiment()
     // trouble after usage (NPS 9), two off-topic answers in onboarding (NPS 8).
     let (dir, mut p) = common::project();
     let mut csv = String::from("text,phase,nps\n");
-    for (rows, phase, nps) in [(&DELIVERY[..], "usage", 2), (&PRICE[..], "purchase", 7), (&APP[..], "usage", 9), (&OTHER[..], "onboarding", 8)] {
+    for (rows, phase, nps) in [
+        (&DELIVERY[..], "usage", 2),
+        (&PRICE[..], "purchase", 7),
+        (&APP[..], "usage", 9),
+        (&OTHER[..], "onboarding", 8),
+    ] {
         for r in rows {
             csv.push_str(&format!("\"{r}\",{phase},{nps}\n"));
         }

@@ -1,7 +1,7 @@
 //! A researcher's coding session: undo and redo, the reader's view of a source, listing
 //! sources by attribute, date and score, and phases on single speaker turns.
 
-mod common;
+use crate::common;
 
 use polku::domain::{AttrValue, MemoTarget};
 use polku::search::CodeScope;
@@ -16,7 +16,9 @@ Asiakas: Tuki vastasi nopeasti, mutta hinnankorotus harmittaa yhä.\n";
 #[test]
 fn undo_and_redo_revert_coding_edits_exactly() {
     let (dir, mut p) = common::project();
-    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default()).unwrap().source_ids[0];
+    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default())
+        .unwrap()
+        .source_ids[0];
     let price = p.create_code("Hinta", None, None, "").unwrap();
     assert_eq!(p.history_state().undo, None);
 
@@ -60,7 +62,9 @@ fn undo_and_redo_revert_coding_edits_exactly() {
 #[test]
 fn recoding_keeps_the_passage_and_its_memo_and_undoes_in_one_step() {
     let (dir, mut p) = common::project();
-    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default()).unwrap().source_ids[0];
+    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default())
+        .unwrap()
+        .source_ids[0];
     let price = p.create_code("Hinta", None, None, "").unwrap();
     let comms = p.create_code("Viestintä", None, None, "").unwrap();
     let at = INTERVIEW[..INTERVIEW.find("hinnankorotuksesta").unwrap()].chars().count() as i64;
@@ -88,7 +92,9 @@ fn recoding_keeps_the_passage_and_its_memo_and_undoes_in_one_step() {
 #[test]
 fn the_reader_gets_text_segments_codings_and_attributes() {
     let (dir, mut p) = common::project();
-    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default()).unwrap().source_ids[0];
+    let src = common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &Default::default())
+        .unwrap()
+        .source_ids[0];
     p.set_source_attribute(src, "interviewer", AttrValue::Text("Aino".into())).unwrap();
     let code = p.create_code("Tuki", None, None, "").unwrap();
     let coding = p.add_coding(code, src, 5, 9).unwrap();
@@ -125,10 +131,13 @@ fn sources_filter_by_attribute_date_and_score_and_sort() {
     let list = |f: SourceFilter| p.sources(&f).unwrap();
     let (smb, total) = list(SourceFilter { attribute: Some(("segmentti".into(), "SMB".into())), ..Default::default() });
     assert_eq!((total, smb.iter().map(|s| s.score.unwrap().value).collect::<Vec<_>>()), (2, vec![3.0, 10.0]));
-    let (march, _) = list(SourceFilter { date_from: Some("2025-03".into()), date_to: Some("2025-03".into()), ..Default::default() });
+    let (march, _) =
+        list(SourceFilter { date_from: Some("2025-03".into()), date_to: Some("2025-03".into()), ..Default::default() });
     assert_eq!(march.iter().map(|s| s.date.clone().unwrap()).collect::<Vec<_>>(), ["2025-03-15", "2025-03-30"]);
-    let (detractors, _) = list(SourceFilter { score_max: Some(6.0), sort: SourceSort::Score, descending: true, ..Default::default() });
+    let (detractors, _) =
+        list(SourceFilter { score_max: Some(6.0), sort: SourceSort::Score, descending: true, ..Default::default() });
     assert_eq!(detractors.iter().map(|s| s.score.unwrap().value).collect::<Vec<_>>(), [6.0, 3.0]);
-    let (none, total) = list(SourceFilter { attribute: Some(("segmentti".into(), "Mid".into())), ..Default::default() });
+    let (none, total) =
+        list(SourceFilter { attribute: Some(("segmentti".into(), "Mid".into())), ..Default::default() });
     assert!(none.is_empty() && total == 0);
 }

@@ -1,16 +1,16 @@
 //! The rust-bert (libtorch) backend against the candle backend on the real default model
-//! (all-MiniLM-L6-v2, fetched by scripts/fetch-model.sh). Only built with the feature:
+//! (all-MiniLM-L6-v2, fetched by scripts/fetch-model.sh). Only built with the feature (the
+//! `mod` in `tests.rs` is behind it), and run alone by a name filter:
 //!
 //! ```text
-//! LIBTORCH=/usr cargo test -p polku --features rust-bert --test embed_tch
+//! LIBTORCH=/usr cargo test -p polku --features rust-bert --test tests embed_tch::
 //! ```
-#![cfg(feature = "rust-bert")]
 
-mod common;
+use crate::common;
 
 use polku::analysis::embed::candle::CandleEmbedder;
-use polku::analysis::embed::{cosine, Embedder};
 use polku::analysis::embed::rust_bert::{self, RustBertEmbedder};
+use polku::analysis::embed::{cosine, Embedder};
 use polku::analysis::installed;
 
 fn rust_bert() -> RustBertEmbedder {
@@ -127,7 +127,9 @@ fn a_folder_with_broken_weights_is_refused_by_name() {
     std::fs::write(dir.path().join("model.safetensors"), b"\x08\0\0\0\0\0\0\0{}      ").unwrap();
     let err = RustBertEmbedder::load(dir.path()).err().expect("empty weights").to_string();
     assert!(err.contains("model.safetensors"), "{err}");
-    let _ = std::fs::remove_dir_all(polku::analysis::embed::rust_bert::converted_weights_path(dir.path()).parent().unwrap());
+    let _ = std::fs::remove_dir_all(
+        polku::analysis::embed::rust_bert::converted_weights_path(dir.path()).parent().unwrap(),
+    );
 }
 
 #[test]

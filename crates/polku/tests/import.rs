@@ -1,11 +1,11 @@
 //! Importers on realistic files: each lands whole or not at all, errors name file and place.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 
-use polku::import::{ColumnMapping, ImportOptions};
 use polku::domain::{AttrValue, Scale, SourceKind};
+use polku::import::{ColumnMapping, ImportOptions};
 use polku::{Error, Location};
 
 const SURVEY_CSV: &str = "\
@@ -117,7 +117,10 @@ fn explicit_column_mapping_overrides_guessing() {
     };
     let r = common::import(&mut p, &dir, "arviot.csv", csv.as_bytes(), &opts).unwrap();
     let s = p.source(r.source_ids[0]).unwrap();
-    assert_eq!((s.kind, s.score.unwrap().scale, s.date.as_deref()), (SourceKind::Review, Scale::Stars, Some("2026-02-01")));
+    assert_eq!(
+        (s.kind, s.score.unwrap().scale, s.date.as_deref()),
+        (SourceKind::Review, Scale::Stars, Some("2026-02-01"))
+    );
     assert_eq!(p.source_attributes(s.id).unwrap(), vec![("Vastaaja".to_string(), AttrValue::Text("A1".into()))]);
 
     let missing = ImportOptions {
@@ -139,7 +142,10 @@ fn xlsx_survey_export_with_real_dates() {
     for (c, h) in ["Customer", "Date", "NPS", "Comment", "Plan"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    let rows = [("Acme Oy", 2025, 9, 9.0, "Great planning board.", "Pro"), ("Beta Oy", 2025, 10, 4.0, "Hinnankorotus oli liian suuri.", "Basic")];
+    let rows = [
+        ("Acme Oy", 2025, 9, 9.0, "Great planning board.", "Pro"),
+        ("Beta Oy", 2025, 10, 4.0, "Hinnankorotus oli liian suuri.", "Basic"),
+    ];
     for (i, (cust, y, m, score, text, plan)) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, *cust).unwrap();
@@ -152,7 +158,10 @@ fn xlsx_survey_export_with_real_dates() {
     let r = common::import(&mut p, &dir, "export.xlsx", &bytes, &Default::default()).unwrap();
     assert_eq!(r.sources, 2);
     let s = p.source(r.source_ids[1]).unwrap();
-    assert_eq!((s.date.as_deref(), s.case_name.as_deref(), s.language.as_str()), (Some("2025-10-15"), Some("Beta Oy"), "fi"));
+    assert_eq!(
+        (s.date.as_deref(), s.case_name.as_deref(), s.language.as_str()),
+        (Some("2025-10-15"), Some("Beta Oy"), "fi")
+    );
     assert_eq!(s.score.unwrap().value, 4.0);
 
     let err = common::import(&mut p, &dir, "broken.xlsx", b"PK\x03\x04 not really", &Default::default()).unwrap_err();
@@ -163,12 +172,20 @@ fn xlsx_survey_export_with_real_dates() {
 fn plain_text_and_markdown_transcripts_become_speaker_turns() {
     let (dir, mut p) = common::project();
     let txt = "Haastattelija: Miten toimitus sujui?\n\nAsiakas: Toimituksen kanssa oli säätöä, mutta tuki auttoi.\n\nHaastattelija: Entä laskutus?\n\nAsiakas: Laskutuksessa on virheitä.\n";
-    let opts = ImportOptions { phase: Some("onboarding".into()), case_name: Some("Vesikaari LVI Oy".into()), date: Some("2025-06-12".into()), ..Default::default() };
+    let opts = ImportOptions {
+        phase: Some("onboarding".into()),
+        case_name: Some("Vesikaari LVI Oy".into()),
+        date: Some("2025-06-12".into()),
+        ..Default::default()
+    };
     let r = common::import(&mut p, &dir, "haastattelu.txt", txt.as_bytes(), &opts).unwrap();
     let s = p.source(r.source_ids[0]).unwrap();
     assert_eq!((s.kind, s.language.as_str(), s.phase.as_deref()), (SourceKind::Interview, "fi", Some("onboarding")));
     let segs = p.segments(s.id).unwrap();
-    assert_eq!(segs.iter().map(|g| g.speaker.clone().unwrap()).collect::<Vec<_>>(), ["Haastattelija", "Asiakas", "Haastattelija", "Asiakas"]);
+    assert_eq!(
+        segs.iter().map(|g| g.speaker.clone().unwrap()).collect::<Vec<_>>(),
+        ["Haastattelija", "Asiakas", "Haastattelija", "Asiakas"]
+    );
     assert_eq!(p.source_text(s.id).unwrap(), txt, "text is stored exactly as imported");
 
     let md = "# Usage interview\n\n*Polarlift AS, 2025-11-20*\n\nQ: How do technicians use the app?\n\nA: Mostly offline, in shafts.\nSync used to fail.\n\nQ: And now?\n\nA: Fine since 3.2.\n";
@@ -190,7 +207,10 @@ fn docx(paragraphs: &[&str]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(&mut buf);
     let opts = zip::write::SimpleFileOptions::default();
     zip.start_file("[Content_Types].xml", opts).unwrap();
-    zip.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+    zip.write_all(
+        b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+    )
+    .unwrap();
     zip.start_file("word/document.xml", opts).unwrap();
     zip.write_all(xml.as_bytes()).unwrap();
     zip.finish().unwrap();
@@ -200,7 +220,14 @@ fn docx(paragraphs: &[&str]) -> Vec<u8> {
 #[test]
 fn word_documents_with_teams_style_speaker_lines() {
     let (dir, mut p) = common::project();
-    let bytes = docx(&["Aino Lehtinen   0:03", "Kiitos kun tulit. Kerro käyttöönotosta.", "Jari Mäkinen   0:09", "Koulutus oli hyvä & selkeä.", "Aino Lehtinen   0:21", "Entä tuki?"]);
+    let bytes = docx(&[
+        "Aino Lehtinen   0:03",
+        "Kiitos kun tulit. Kerro käyttöönotosta.",
+        "Jari Mäkinen   0:09",
+        "Koulutus oli hyvä & selkeä.",
+        "Aino Lehtinen   0:21",
+        "Entä tuki?",
+    ]);
     let r = common::import(&mut p, &dir, "teams.docx", &bytes, &Default::default()).unwrap();
     let id = r.source_ids[0];
     let segs = p.segments(id).unwrap();
@@ -208,7 +235,10 @@ fn word_documents_with_teams_style_speaker_lines() {
     assert_eq!(segs[1].speaker.as_deref(), Some("Jari Mäkinen"));
     assert_eq!(segs[1].start_ms, Some(9000));
     let text = p.source_text(id).unwrap();
-    assert_eq!(polku::text::char_slice(&text, segs[1].start as usize, segs[1].end as usize), "Koulutus oli hyvä & selkeä.");
+    assert_eq!(
+        polku::text::char_slice(&text, segs[1].start as usize, segs[1].end as usize),
+        "Koulutus oli hyvä & selkeä."
+    );
 
     let err = common::import(&mut p, &dir, "fake.docx", b"plain text pretending", &Default::default()).unwrap_err();
     assert!(err.to_string().contains("fake.docx") && err.to_string().contains("not a Word .docx"), "{err}");
@@ -220,7 +250,10 @@ fn subtitle_transcripts_keep_speakers_and_times() {
     let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Aino Lehtinen>How did the go-live go?</v>\n\n00:00:04.500 --> 00:00:09.000\n<v Priya Nair>Smoothly, apart from the SAP integration.</v>\n";
     let r = common::import(&mut p, &dir, "call.vtt", vtt.as_bytes(), &Default::default()).unwrap();
     let segs = p.segments(r.source_ids[0]).unwrap();
-    assert_eq!((segs[1].speaker.as_deref(), segs[1].start_ms, segs[1].end_ms), (Some("Priya Nair"), Some(4500), Some(9000)));
+    assert_eq!(
+        (segs[1].speaker.as_deref(), segs[1].start_ms, segs[1].end_ms),
+        (Some("Priya Nair"), Some(4500), Some(9000))
+    );
 
     let bad = "1\n00:00:01,000 --> 00:00:02,000\nHei\n\n2\n00:00:03,000 -> oops\nMoi\n";
     let err = common::import(&mut p, &dir, "bad.srt", bad.as_bytes(), &Default::default()).unwrap_err();

@@ -1,11 +1,11 @@
 //! CX metrics over constructed survey data whose answers are known by hand, and over the
 //! demo survey checked against an independent computation from its CSV file.
 
-mod common;
+use crate::common;
 
+use polku::domain::{Id, Scale};
 use polku::import::ImportOptions;
 use polku::metrics::{AttributeFilter, DashboardRequest, ItemKind, MetricsFilter, Period, PhasePick, SliceBy};
-use polku::domain::{Id, Scale};
 use polku::search::CodeScope;
 use polku::Project;
 
@@ -126,17 +126,18 @@ fn scores_by_slice_count_every_scored_answer_and_flag_small_groups() {
     assert_eq!(by, vec![("2025-01", 20), ("2025-02", 10), ("2025-03", 0), ("2025-04", 80)]);
     assert_eq!(b.rows[2].summary.value, None);
     let q = p.breakdown(Scale::Nps, &SliceBy::Quarter, &f).unwrap();
-    assert_eq!(q.rows.iter().map(|r| (r.label.clone(), r.summary.n)).collect::<Vec<_>>(), vec![
-        ("2025 Q1".to_string(), 30),
-        ("2025 Q2".to_string(), 80)
-    ]);
+    assert_eq!(
+        q.rows.iter().map(|r| (r.label.clone(), r.summary.n)).collect::<Vec<_>>(),
+        vec![("2025 Q1".to_string(), 30), ("2025 Q2".to_string(), 80)]
+    );
 
     let b = p.breakdown(Scale::Nps, &SliceBy::Code, &f).unwrap();
     let price_row = b.rows.iter().find(|r| r.key == price.to_string()).unwrap();
     assert_eq!(price_row.summary.n, 20);
 
     // Date filters take periods: only January.
-    let jan = MetricsFilter { date_from: Some("2025-01".into()), date_to: Some("2025-01".into()), ..Default::default() };
+    let jan =
+        MetricsFilter { date_from: Some("2025-01".into()), date_to: Some("2025-01".into()), ..Default::default() };
     assert_eq!(p.metrics_overview(&jan).unwrap().respondents, 20);
     // A channel no source has matches nothing, not the sources without a channel.
     let fax = MetricsFilter { channel: Some("fax".into()), ..Default::default() };
@@ -163,7 +164,8 @@ fn matrix_places_codes_in_phases_and_a_cell_lists_its_quotes_with_their_place() 
     assert_eq!((q.total, q.quotes.len()), (20, 5));
     for quote in &q.quotes {
         let view = p.source_view(quote.source_id).unwrap();
-        let text: String = view.text.chars().skip(quote.start as usize).take((quote.end - quote.start) as usize).collect();
+        let text: String =
+            view.text.chars().skip(quote.start as usize).take((quote.end - quote.start) as usize).collect();
         assert_eq!(text.trim(), quote.text, "a quote's offsets point at its words in the source");
         assert!(quote.text.starts_with("The price is too high"));
         assert_eq!(quote.score.unwrap().value, 3.0);
@@ -181,13 +183,8 @@ fn figures_follow_the_data_as_it_changes() {
     let price_row = |m: &polku::metrics::Matrix| m.rows.iter().find(|r| r.item.id == price).unwrap().mentions;
     assert_eq!(price_row(&before), 20);
     // A researcher codes one "works fine" answer with Price too.
-    let fine = p
-        .sources(&Default::default())
-        .unwrap()
-        .0
-        .into_iter()
-        .find(|s| s.title.ends_with("#R61"))
-        .expect("answer R61");
+    let fine =
+        p.sources(&Default::default()).unwrap().0.into_iter().find(|s| s.title.ends_with("#R61")).expect("answer R61");
     p.add_coding(price, fine.id, 0, 5).unwrap();
     let after = p.theme_matrix(ItemKind::Code, &MetricsFilter::default()).unwrap();
     assert_eq!(price_row(&after), 21);
@@ -258,7 +255,11 @@ fn an_empty_project_and_a_ces_survey_give_honest_empty_and_one_to_seven_figures(
     assert_eq!((s.n, s.value, s.top_share), (4, Some(4.75), Some(75.0)));
     assert_eq!(s.counts, [1, 0, 0, 0, 1, 1, 1]);
     assert!(s.small);
-    let err = p.breakdown(Scale::Ces, &SliceBy::Phase, &MetricsFilter { phase: Some("afterlife".into()), ..Default::default() });
+    let err = p.breakdown(
+        Scale::Ces,
+        &SliceBy::Phase,
+        &MetricsFilter { phase: Some("afterlife".into()), ..Default::default() },
+    );
     assert!(err.unwrap_err().to_string().contains("no journey phase 'afterlife'"));
 }
 
@@ -274,7 +275,13 @@ fn nps_from_csv(path: &std::path::Path) -> Vec<(String, u32, f64)> {
         let score: i64 = row[nps].parse().unwrap();
         let e = counts.entry(row[touchpoint].to_string()).or_default();
         e.0 += 1;
-        e.1 += if score >= 9 { 1 } else if score <= 6 { -1 } else { 0 };
+        e.1 += if score >= 9 {
+            1
+        } else if score <= 6 {
+            -1
+        } else {
+            0
+        };
     }
     counts.into_iter().map(|(k, (n, net))| (k, n, 100.0 * net as f64 / n as f64)).collect()
 }
@@ -287,7 +294,8 @@ fn demo_nps_by_phase_matches_a_computation_from_the_csv() {
     let expected = nps_from_csv(&assets.join("survey/nps-survey-2024-2026.csv"));
     let survey = MetricsFilter { kind: Some(polku::domain::SourceKind::SurveyAnswer), ..Default::default() };
     let b = p.breakdown(Scale::Nps, &SliceBy::Phase, &survey).unwrap();
-    let mut got: Vec<(String, u32, f64)> = b.rows.iter().map(|r| (r.key.clone(), r.summary.n, r.summary.value.unwrap())).collect();
+    let mut got: Vec<(String, u32, f64)> =
+        b.rows.iter().map(|r| (r.key.clone(), r.summary.n, r.summary.value.unwrap())).collect();
     got.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(got.len(), expected.len());
     for (g, e) in got.iter().zip(&expected) {

@@ -20,7 +20,8 @@ fn assets() -> PathBuf {
 
 fn load() -> (Box<dyn Embedder + Sync>, SentimentModel) {
     let dir = installed::default_model_dir();
-    let e = polku::analysis::embed::backend::load_default(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh)"));
+    let e = polku::analysis::embed::backend::load_default(&dir)
+        .unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh)"));
     let s = SentimentModel::load(e.as_ref(), &dir).unwrap();
     (e, s)
 }

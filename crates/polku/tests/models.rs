@@ -2,21 +2,23 @@
 //! candle backend and the native encoder: the vectors must mean what sentence-transformers'
 //! vectors mean, and both backends must give the same ones.
 
-mod common;
+use crate::common;
 
 use polku::analysis::embed::backend::Backend;
 use polku::analysis::embed::candle::CandleEmbedder;
-use polku::analysis::embed::{cosine, Embedder};
 use polku::analysis::embed::native::NativeEmbedder;
+use polku::analysis::embed::{cosine, Embedder};
 use polku::analysis::installed;
 
 fn embedder() -> CandleEmbedder {
     let dir = installed::default_model_dir();
-    CandleEmbedder::load(&dir).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
+    CandleEmbedder::load(&dir)
+        .unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
 
 fn native() -> NativeEmbedder {
-    NativeEmbedder::load(&installed::default_model_dir()).unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
+    NativeEmbedder::load(&installed::default_model_dir())
+        .unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh to fetch the default model)"))
 }
 
 /// Feedback-like sentences of many lengths, languages and scripts.
@@ -35,7 +37,22 @@ fn varied_texts() -> Vec<String> {
     .to_vec();
     // Longer than the model's 128-token limit: cut by the tokenizer.
     texts.push("The invoice export to our ERP duplicates rows and misses the travel costs. ".repeat(12));
-    let words = ["app", "sync", "photos", "hinta", "tuki", "laskutus", "works", "fine", "slow", "ei", "toimi", "support", "päivitys", "great"];
+    let words = [
+        "app",
+        "sync",
+        "photos",
+        "hinta",
+        "tuki",
+        "laskutus",
+        "works",
+        "fine",
+        "slow",
+        "ei",
+        "toimi",
+        "support",
+        "päivitys",
+        "great",
+    ];
     for i in 0..300usize {
         let n = 1 + (i * 7) % 29;
         let sentence: Vec<&str> = (0..n).map(|k| words[(i * 31 + k * 17 + k * k) % words.len()]).collect();
@@ -126,9 +143,12 @@ fn sentences_are_embedded_once_and_found_by_meaning() {
     std::fs::write(
         &first,
         concat!(
-            r#"{"text": "The app crashes when we upload photos. Otherwise fine."}"#, "\n",
-            r#"{"text": "Invoices arrive on time and the rows are right."}"#, "\n",
-            r#"{"text": "Hinnankorotus tuli yllätyksenä. Tuki vastasi nopeasti."}"#, "\n",
+            r#"{"text": "The app crashes when we upload photos. Otherwise fine."}"#,
+            "\n",
+            r#"{"text": "Invoices arrive on time and the rows are right."}"#,
+            "\n",
+            r#"{"text": "Hinnankorotus tuli yllätyksenä. Tuki vastasi nopeasti."}"#,
+            "\n",
         ),
     )
     .unwrap();
@@ -158,42 +178,51 @@ fn themes_of_real_feedback_group_by_topic_and_are_named_by_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = polku::Project::create(dir.path().join("p.polku"), "themes").unwrap();
     let topics: [(&str, [&str; 10]); 3] = [
-        ("photo", [
-            "The app loses photos when technicians are offline.",
-            "Photos taken on site never upload to the work order.",
-            "Half of our photos disappeared after the sync.",
-            "Photo upload fails on the mobile app every day.",
-            "Technicians have to take the photos twice because uploads fail.",
-            "Pictures from the boiler room did not upload.",
-            "The photo attachments vanish from the job.",
-            "Uploading photos in the app keeps failing.",
-            "Our photos are missing from finished work orders.",
-            "The new app version drops photos without warning.",
-        ]),
-        ("invoice", [
-            "Invoice rows go wrong when we export to the ERP.",
-            "The invoices had duplicated rows again this month.",
-            "Our invoice totals do not match the work orders.",
-            "Invoicing to Procountor creates wrong rows.",
-            "We had to correct every invoice by hand.",
-            "The invoice export misses the travel costs.",
-            "Invoice lines show the wrong VAT.",
-            "Customers complained about wrong invoices.",
-            "The invoice integration doubled some rows.",
-            "Fixing invoices takes our office two days a month.",
-        ]),
-        ("price", [
-            "The price increase came without any warning.",
-            "Twelve percent more per technician is too expensive.",
-            "The new price is too high for a small company.",
-            "They raised the price in the middle of our contract.",
-            "The price went up and nothing got better.",
-            "We are looking at cheaper alternatives after the price increase.",
-            "The price per technician is now too high.",
-            "A price increase announced by a short email is not acceptable.",
-            "Paying more for the same product feels wrong.",
-            "The price level is hard to justify to our board.",
-        ]),
+        (
+            "photo",
+            [
+                "The app loses photos when technicians are offline.",
+                "Photos taken on site never upload to the work order.",
+                "Half of our photos disappeared after the sync.",
+                "Photo upload fails on the mobile app every day.",
+                "Technicians have to take the photos twice because uploads fail.",
+                "Pictures from the boiler room did not upload.",
+                "The photo attachments vanish from the job.",
+                "Uploading photos in the app keeps failing.",
+                "Our photos are missing from finished work orders.",
+                "The new app version drops photos without warning.",
+            ],
+        ),
+        (
+            "invoice",
+            [
+                "Invoice rows go wrong when we export to the ERP.",
+                "The invoices had duplicated rows again this month.",
+                "Our invoice totals do not match the work orders.",
+                "Invoicing to Procountor creates wrong rows.",
+                "We had to correct every invoice by hand.",
+                "The invoice export misses the travel costs.",
+                "Invoice lines show the wrong VAT.",
+                "Customers complained about wrong invoices.",
+                "The invoice integration doubled some rows.",
+                "Fixing invoices takes our office two days a month.",
+            ],
+        ),
+        (
+            "price",
+            [
+                "The price increase came without any warning.",
+                "Twelve percent more per technician is too expensive.",
+                "The new price is too high for a small company.",
+                "They raised the price in the middle of our contract.",
+                "The price went up and nothing got better.",
+                "We are looking at cheaper alternatives after the price increase.",
+                "The price per technician is now too high.",
+                "A price increase announced by a short email is not acceptable.",
+                "Paying more for the same product feels wrong.",
+                "The price level is hard to justify to our board.",
+            ],
+        ),
     ];
     let mut lines = String::new();
     for (_, texts) in &topics {
@@ -212,7 +241,11 @@ fn themes_of_real_feedback_group_by_topic_and_are_named_by_it() {
         // Each theme is about one topic, and its name says which.
         let topic = topics.iter().find(|(word, _)| t.theme.name.contains(word)).map(|(w, _)| *w);
         let topic = topic.unwrap_or_else(|| panic!("theme named {:?} names no topic", t.theme.name));
-        let on_topic = t.quotes.iter().filter(|q| topics.iter().find(|(w, _)| *w == topic).unwrap().1.contains(&q.as_str())).count();
+        let on_topic = t
+            .quotes
+            .iter()
+            .filter(|q| topics.iter().find(|(w, _)| *w == topic).unwrap().1.contains(&q.as_str()))
+            .count();
         assert_eq!(on_topic, t.quotes.len(), "quotes of {:?}: {:?}", t.theme.name, t.quotes);
     }
 }

@@ -1,6 +1,6 @@
 //! The project file: creation, reopening, schema upgrades, foreign files, offsets.
 
-mod common;
+use crate::common;
 
 use polku::domain::{AttrValue, MemoTarget, Origin};
 use polku::{Error, Project};

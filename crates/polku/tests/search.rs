@@ -1,10 +1,10 @@
 //! Search: stemming per language, the query language, exact highlights, code-all-hits, and
 //! an index that always follows the project file.
 
-mod common;
+use crate::common;
 
-use polku::import::ImportOptions;
 use polku::domain::Origin;
+use polku::import::ImportOptions;
 use polku::search::CodeScope;
 use polku::{Error, Project};
 
@@ -29,7 +29,11 @@ id,submitted,customer,segment,touchpoint,nps,comment
 
 fn demo_project() -> (tempfile::TempDir, Project) {
     let (dir, mut p) = common::project();
-    let opts = ImportOptions { case_name: Some("Vesikaari LVI Oy".into()), phase: Some("onboarding".into()), ..Default::default() };
+    let opts = ImportOptions {
+        case_name: Some("Vesikaari LVI Oy".into()),
+        phase: Some("onboarding".into()),
+        ..Default::default()
+    };
     common::import(&mut p, &dir, "haastattelu.txt", INTERVIEW.as_bytes(), &opts).unwrap();
     common::import(&mut p, &dir, "survey.csv", SURVEY.as_bytes(), &Default::default()).unwrap();
     (dir, p)
@@ -38,7 +42,8 @@ fn demo_project() -> (tempfile::TempDir, Project) {
 fn titles(p: &mut Project, q: &str) -> Vec<String> {
     let r = p.search(q, 50, 0).unwrap_or_else(|e| panic!("{q}: {e}"));
     assert_eq!(r.total, r.hits.len(), "{q}");
-    let mut t: Vec<String> = r.hits.iter().map(|h| format!("{}:{}", h.source_title, h.speaker.clone().unwrap_or_default())).collect();
+    let mut t: Vec<String> =
+        r.hits.iter().map(|h| format!("{}:{}", h.source_title, h.speaker.clone().unwrap_or_default())).collect();
     t.sort();
     t
 }
@@ -67,7 +72,11 @@ fn highlights_are_exact_character_ranges_in_the_source() {
             let word = polku::text::char_slice(&text, a as usize, b as usize).to_lowercase();
             assert!(word.starts_with("toimitu"), "{word}");
         }
-        let snippet = polku::text::char_slice(&text, h.snippet_start as usize, h.snippet_start as usize + h.snippet.chars().count());
+        let snippet = polku::text::char_slice(
+            &text,
+            h.snippet_start as usize,
+            h.snippet_start as usize + h.snippet.chars().count(),
+        );
         assert_eq!(snippet, h.snippet);
     }
     // The emoji before "tuki" must not shift the offsets.
@@ -127,7 +136,9 @@ fn code_all_hits_creates_search_codings_and_code_filter_sees_them() {
     assert!(codings.iter().all(|c| c.origin == Origin::Search));
     let texts: Vec<String> = codings
         .iter()
-        .map(|c| polku::text::char_slice(&p.source_text(c.source_id).unwrap(), c.start as usize, c.end as usize).to_string())
+        .map(|c| {
+            polku::text::char_slice(&p.source_text(c.source_id).unwrap(), c.start as usize, c.end as usize).to_string()
+        })
         .collect();
     assert_eq!(texts, ["tuki", "support"]);
     // Removing a coding updates the index at once.
@@ -167,11 +178,12 @@ fn the_index_is_rebuilt_when_missing_or_stale() {
     let mut p = Project::open(&path).unwrap();
     assert_eq!(count(&mut p, "sync"), 1);
     let mut seen = 0;
-    let n = p.reindex(&mut |done, _| {
-        seen = done;
-        true
-    })
-    .unwrap();
+    let n = p
+        .reindex(&mut |done, _| {
+            seen = done;
+            true
+        })
+        .unwrap();
     assert_eq!((n, seen), (5, 5));
 }
 

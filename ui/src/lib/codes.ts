@@ -48,19 +48,6 @@ export function flatten<C extends CodeLike>(roots: TreeNode<C>[], collapsed: Set
   return out;
 }
 
-/** `Parent / Child / Grandchild` of a code. */
-export function codePath<C extends CodeLike>(byId: Map<number, C>, id: number): string {
-  const names: string[] = [];
-  const seen = new Set<number>();
-  let cur = byId.get(id);
-  while (cur && !seen.has(cur.id)) {
-    seen.add(cur.id);
-    names.unshift(cur.name);
-    cur = cur.parent_id != null ? byId.get(cur.parent_id) : undefined;
-  }
-  return names.join(" / ");
-}
-
 /** Whether `id` is `ancestor` itself or lies below it. */
 export function isWithin<C extends CodeLike>(byId: Map<number, C>, id: number, ancestor: number): boolean {
   const seen = new Set<number>();

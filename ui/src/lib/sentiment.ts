@@ -1,20 +1,16 @@
-// Mean sentiment (−1…1) as the UI shows it: a label and a colour from red through grey to green.
+// Mean sentiment (−1…1) as the UI shows it: a colour from red through grey to green, and the
+// message of the label the core gave it (`SentimentLabel`; the core owns the neutral band).
 
+import type { SentimentLabel } from "./bindings";
 import type { MessageKey } from "./i18n";
-
-/** Scores within ±NEUTRAL_BAND are neutral (the core's `sentiment::NEUTRAL_BAND`). */
-export const NEUTRAL_BAND = 0.2;
 
 const NEGATIVE = [176, 58, 46];
 const NEUTRAL = [107, 112, 117];
 const POSITIVE = [37, 121, 74];
 
-/** The label key of a score (`null`: no score). */
-export function sentimentLabel(score: number | null): MessageKey {
-  if (score == null) return "analysis.label.none";
-  if (score >= NEUTRAL_BAND) return "analysis.label.positive";
-  if (score <= -NEUTRAL_BAND) return "analysis.label.negative";
-  return "analysis.label.neutral";
+/** The message key of a label (`null`: no score). */
+export function sentimentLabel(label: SentimentLabel | null): MessageKey {
+  return label == null ? "analysis.label.none" : `analysis.label.${label}`;
 }
 
 /**

@@ -41,7 +41,11 @@ pub fn inspect(dir: &Path) -> Result<ModelInfo> {
     for f in REQUIRED_FILES {
         let p = dir.join(f);
         if !p.is_file() {
-            return Err(Error::Invalid(format!("{}: missing {f} (a model folder needs {})", dir.display(), REQUIRED_FILES.join(", "))));
+            return Err(Error::Invalid(format!(
+                "{}: missing {f} (a model folder needs {})",
+                dir.display(),
+                REQUIRED_FILES.join(", ")
+            )));
         }
     }
     let config_path = dir.join("config.json");
@@ -163,7 +167,35 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 
 const MODEL_KEY: &str = "analysis.model";
 
+/// The model a project's analyses run with: the folder it loads from and the key its results
+/// (sentences, vectors, sentiment, themes) are stored under in the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenModel {
+    pub dir: PathBuf,
+    pub key: String,
+}
+
+impl ChosenModel {
+    /// The model in folder `dir`, keyed by the folder's name.
+    pub fn at(dir: PathBuf) -> ChosenModel {
+        let key = dir.file_name().map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned());
+        ChosenModel { dir, key }
+    }
+}
+
 impl crate::Project {
+    /// The model this project's analyses use, the one rule both front ends follow: `folder`
+    /// when given (a one-off `--model DIR`), else the installed model the project chose
+    /// ([`Project::set_analysis_model`](crate::Project::set_analysis_model)), else
+    /// [`DEFAULT_MODEL`]. Its results are kept under its folder's name, so switching models
+    /// keeps each model's results apart.
+    pub fn chosen_model(&self, folder: Option<&Path>) -> Result<ChosenModel> {
+        Ok(ChosenModel::at(match folder {
+            Some(dir) => dir.to_path_buf(),
+            None => models_dir().join(self.analysis_model()?),
+        }))
+    }
+
     /// The installed model this project's analyses use ([`DEFAULT_MODEL`] unless chosen).
     pub fn analysis_model(&self) -> Result<String> {
         Ok(self.meta(MODEL_KEY)?.unwrap_or_else(|| DEFAULT_MODEL.to_string()))
@@ -174,7 +206,10 @@ impl crate::Project {
     pub fn set_analysis_model(&mut self, name: &str) -> Result<()> {
         let dir = models_dir().join(name);
         if !dir.is_dir() {
-            return Err(Error::NotFound { what: "installed model", key: format!("{name} (in {})", models_dir().display()) });
+            return Err(Error::NotFound {
+                what: "installed model",
+                key: format!("{name} (in {})", models_dir().display()),
+            });
         }
         inspect(&dir)?;
         self.write(|tx| {
@@ -212,6 +247,26 @@ mod tests {
     }
 
     #[test]
+    fn a_project_uses_its_chosen_model_unless_a_folder_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = crate::Project::create(dir.path().join("m.polku"), "m").unwrap();
+        let default = p.chosen_model(None).unwrap();
+        assert_eq!((default.dir, default.key.as_str()), (default_model_dir(), DEFAULT_MODEL));
+        // What `set_analysis_model` stores once it has checked the folder.
+        p.write(|tx| {
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, 'my-bert')", [MODEL_KEY])?;
+            Ok(((), crate::search::Touched::none()))
+        })
+        .unwrap();
+        assert_eq!(
+            p.chosen_model(None).unwrap(),
+            ChosenModel { dir: models_dir().join("my-bert"), key: "my-bert".into() }
+        );
+        let once = dir.path().join("other-model");
+        assert_eq!(p.chosen_model(Some(&once)).unwrap(), ChosenModel { dir: once, key: "other-model".into() });
+    }
+
+    #[test]
     fn a_wrong_folder_names_what_is_wrong() {
         let dir = tempfile::tempdir().unwrap();
         let err = inspect(dir.path()).unwrap_err().to_string();
@@ -225,7 +280,11 @@ mod tests {
         assert!(inspect(dir.path()).unwrap_err().to_string().contains("'gpt2' is not supported"));
         std::fs::write(dir.path().join("config.json"), r#"{"model_type": "bert"}"#).unwrap();
         assert!(inspect(dir.path()).unwrap_err().to_string().contains("hidden_size"));
-        std::fs::write(dir.path().join("config.json"), r#"{"model_type": "bert", "hidden_size": 384, "num_hidden_layers": 6}"#).unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"model_type": "bert", "hidden_size": 384, "num_hidden_layers": 6}"#,
+        )
+        .unwrap();
         let info = inspect(dir.path()).unwrap();
         assert_eq!((info.dimension, info.layers, info.architecture.as_str()), (384, 6, "bert"));
     }

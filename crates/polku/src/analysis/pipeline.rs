@@ -6,14 +6,13 @@
 //! cancelled or crashed run picks up where it stopped: run it again. Re-running after new
 //! imports only embeds the new text.
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::embed::Embedder;
+use crate::analysis::installed::ChosenModel;
 use crate::analysis::phases::{PhaseOptions, PhaseReport};
-use crate::analysis::sentiment::SentimentModel;
 use crate::analysis::sentiment::store::SentimentCounts;
+use crate::analysis::sentiment::SentimentModel;
 use crate::analysis::themes::store::ThemeSaveReport;
 use crate::analysis::themes::ThemeOptions;
 use crate::analysis::vectors::EmbedReport;
@@ -106,10 +105,10 @@ impl Project {
     pub fn analyze(
         &mut self,
         embedder: &dyn Embedder,
-        model: &str,
-        model_dir: &Path,
+        chosen: &ChosenModel,
         progress: &mut dyn FnMut(Stage, usize, usize) -> bool,
     ) -> Result<AnalysisReport> {
+        let (model, model_dir) = (chosen.key.as_str(), chosen.dir.as_path());
         let embedded = self.embed_sentences(embedder, model, &mut |d, t| progress(Stage::Embedding, d, t))?;
         let sentiment = SentimentModel::load(embedder, model_dir)?;
         self.score_sentiment(model, &sentiment, false, &mut |d, t| progress(Stage::Sentiment, d, t))?;

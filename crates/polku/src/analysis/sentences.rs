@@ -151,7 +151,8 @@ const BULLETS: &[char] = &['•', '◦', '▪', '▫', '‣', '●', '○', '■
 
 /// Terminal punctuation that needs whitespace after it to end a sentence.
 fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' | '؟' | '۔' | '।' | '॥' | '։' | '።' | '፧') || is_cjk_terminal(c)
+    matches!(c, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' | '؟' | '۔' | '।' | '॥' | '։' | '።' | '፧')
+        || is_cjk_terminal(c)
 }
 
 /// Chinese and Japanese full stops and marks: those scripts put no space after a sentence.
@@ -193,7 +194,8 @@ fn is_emoticon(token: &[char]) -> bool {
     match token {
         ['<', '3'] | ['x' | 'X', 'D'] => true,
         [':' | ';' | '=', rest @ ..] if (1..=3).contains(&rest.len()) => {
-            rest.iter().all(|c| "-'^)(][}{DPpOo03/\\|*><Xx".contains(*c)) && rest.iter().any(|c| !matches!(c, '-' | '\'' | '^'))
+            rest.iter().all(|c| "-'^)(][}{DPpOo03/\\|*><Xx".contains(*c))
+                && rest.iter().any(|c| !matches!(c, '-' | '\'' | '^'))
         }
         _ => false,
     }
@@ -522,23 +524,34 @@ mod tests {
 
     #[test]
     fn finnish_feedback() {
-        let text = "Mobiilisovellus 3.0 kaatuu usein. Esim. kuvat eivät lataudu klo 8 jälkeen! Tuki vastasi 5. toukokuuta.";
+        let text =
+            "Mobiilisovellus 3.0 kaatuu usein. Esim. kuvat eivät lataudu klo 8 jälkeen! Tuki vastasi 5. toukokuuta.";
         assert_eq!(
             sentences(text, "fi"),
-            ["Mobiilisovellus 3.0 kaatuu usein.", "Esim. kuvat eivät lataudu klo 8 jälkeen!", "Tuki vastasi 5. toukokuuta."]
+            [
+                "Mobiilisovellus 3.0 kaatuu usein.",
+                "Esim. kuvat eivät lataudu klo 8 jälkeen!",
+                "Tuki vastasi 5. toukokuuta."
+            ]
         );
     }
 
     #[test]
     fn english_feedback() {
         let text = "The price went up 12% in Oct. 2025, i.e. too much. Support was great 👍 Really!";
-        assert_eq!(sentences(text, "en"), ["The price went up 12% in Oct. 2025, i.e. too much.", "Support was great 👍 Really!"]);
+        assert_eq!(
+            sentences(text, "en"),
+            ["The price went up 12% in Oct. 2025, i.e. too much.", "Support was great 👍 Really!"]
+        );
     }
 
     #[test]
     fn offsets_count_chars_not_bytes() {
         let text = "Hyvä 👍. Öljy? Äh!";
-        assert_eq!(split(text, "fi"), [Sentence { start: 0, end: 7 }, Sentence { start: 8, end: 13 }, Sentence { start: 14, end: 17 }]);
+        assert_eq!(
+            split(text, "fi"),
+            [Sentence { start: 0, end: 7 }, Sentence { start: 8, end: 13 }, Sentence { start: 14, end: 17 }]
+        );
         assert_eq!(sentences(text, "fi"), ["Hyvä 👍.", "Öljy?", "Äh!"]);
         // A flag and a family emoji are several chars each; the offsets stay exact.
         assert_eq!(sentences("Kiitos 🇫🇮! 👨‍👩‍👧 Hyvä.", "fi"), ["Kiitos 🇫🇮! 👨‍👩‍👧", "Hyvä."]);
@@ -573,14 +586,26 @@ mod tests {
     #[test]
     fn closing_quotes_and_brackets_stay_with_their_sentence() {
         assert_eq!(
-            sentences("Myyjä sanoi: ”Toimitus kestää viikon.” ”Ei kestänyt.” Soitin uudestaan. (Kukaan ei vastannut.) Harmi.", "fi"),
-            ["Myyjä sanoi: ”Toimitus kestää viikon.”", "”Ei kestänyt.”", "Soitin uudestaan.", "(Kukaan ei vastannut.)", "Harmi."]
+            sentences(
+                "Myyjä sanoi: ”Toimitus kestää viikon.” ”Ei kestänyt.” Soitin uudestaan. (Kukaan ei vastannut.) Harmi.",
+                "fi"
+            ),
+            [
+                "Myyjä sanoi: ”Toimitus kestää viikon.”",
+                "”Ei kestänyt.”",
+                "Soitin uudestaan.",
+                "(Kukaan ei vastannut.)",
+                "Harmi."
+            ]
         );
         assert_eq!(
             sentences("The agent said \"It's fixed.\" It wasn't. He wrote 'Sorry!' Then nothing.", "en"),
             ["The agent said \"It's fixed.\"", "It wasn't.", "He wrote 'Sorry!'", "Then nothing."]
         );
-        assert_eq!(sentences("Hinta oli »liian kova.» – Asiakas 12", "fi"), ["Hinta oli »liian kova.»", "– Asiakas 12"]);
+        assert_eq!(
+            sentences("Hinta oli »liian kova.» – Asiakas 12", "fi"),
+            ["Hinta oli »liian kova.»", "– Asiakas 12"]
+        );
     }
 
     #[test]
@@ -599,14 +624,26 @@ mod tests {
             sentences("Hinta nousi 3.2 % ja päivitys tuli 1.5.2025 klo 12.30. Sen jälkeen 4. kerros oli kiinni.", "fi"),
             ["Hinta nousi 3.2 % ja päivitys tuli 1.5.2025 klo 12.30.", "Sen jälkeen 4. kerros oli kiinni."]
         );
-        assert_eq!(sentences("Average rating was 4.5 out of 5.0 this year.", "en"), ["Average rating was 4.5 out of 5.0 this year."]);
+        assert_eq!(
+            sentences("Average rating was 4.5 out of 5.0 this year.", "en"),
+            ["Average rating was 4.5 out of 5.0 this year."]
+        );
     }
 
     #[test]
     fn numbers_that_end_a_sentence_still_end_it() {
         assert_eq!(
-            sentences("Soitin tukeen klo 8. Kukaan ei vastannut. Hinta nousi vuonna 2024. Nyt se on 1.5.2025. Liikaa.", "fi"),
-            ["Soitin tukeen klo 8.", "Kukaan ei vastannut.", "Hinta nousi vuonna 2024.", "Nyt se on 1.5.2025.", "Liikaa."]
+            sentences(
+                "Soitin tukeen klo 8. Kukaan ei vastannut. Hinta nousi vuonna 2024. Nyt se on 1.5.2025. Liikaa.",
+                "fi"
+            ),
+            [
+                "Soitin tukeen klo 8.",
+                "Kukaan ei vastannut.",
+                "Hinta nousi vuonna 2024.",
+                "Nyt se on 1.5.2025.",
+                "Liikaa."
+            ]
         );
         assert_eq!(sentences("I'd rate it 8. The app is fine.", "en"), ["I'd rate it 8.", "The app is fine."]);
     }
@@ -636,7 +673,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            sentences("Shipping to the U.S. Customers is slow, i.e. Too slow. We sell apps, games etc. And more.", "en"),
+            sentences(
+                "Shipping to the U.S. Customers is slow, i.e. Too slow. We sell apps, games etc. And more.",
+                "en"
+            ),
             ["Shipping to the U.S. Customers is slow, i.e. Too slow.", "We sell apps, games etc. And more."]
         );
         assert_eq!(sentences("Made by Foo Ltd. Or Bar Co. Tuesday.", "en"), ["Made by Foo Ltd. Or Bar Co. Tuesday."]);
@@ -667,9 +707,18 @@ mod tests {
 
     #[test]
     fn abbreviation_that_can_close_a_sentence_ends_it_at_a_line_break() {
-        assert_eq!(sentences("Palvelut: tv, netti jne. Kaikki toimii.", "fi"), ["Palvelut: tv, netti jne. Kaikki toimii."]);
-        assert_eq!(sentences("Palvelut: tv, netti jne.\nKaikki toimii.", "fi"), ["Palvelut: tv, netti jne.", "Kaikki toimii."]);
-        assert_eq!(sentences("Soitin esim.\nMatille ja Dr.\nSmith vastasi.", "en"), ["Soitin esim.\nMatille ja Dr.\nSmith vastasi."]);
+        assert_eq!(
+            sentences("Palvelut: tv, netti jne. Kaikki toimii.", "fi"),
+            ["Palvelut: tv, netti jne. Kaikki toimii."]
+        );
+        assert_eq!(
+            sentences("Palvelut: tv, netti jne.\nKaikki toimii.", "fi"),
+            ["Palvelut: tv, netti jne.", "Kaikki toimii."]
+        );
+        assert_eq!(
+            sentences("Soitin esim.\nMatille ja Dr.\nSmith vastasi.", "en"),
+            ["Soitin esim.\nMatille ja Dr.\nSmith vastasi."]
+        );
     }
 
     #[test]
@@ -687,14 +736,20 @@ mod tests {
 
     #[test]
     fn finnish_words_that_are_english_words_are_not_abbreviations_in_english() {
-        assert_eq!(sentences("Please update your OS. Then restart.", "en"), ["Please update your OS.", "Then restart."]);
+        assert_eq!(
+            sentences("Please update your OS. Then restart.", "en"),
+            ["Please update your OS.", "Then restart."]
+        );
         assert_eq!(sentences("Päivitä os. Mannerheimintie 5.", "fi"), ["Päivitä os. Mannerheimintie 5."]);
     }
 
     #[test]
     fn initials() {
         assert_eq!(
-            sentences("Asiakaspalvelija A. Virtanen vastasi nopeasti. Kirjan kirjoitti J. R. R. Tolkien. Kiitos!", "fi"),
+            sentences(
+                "Asiakaspalvelija A. Virtanen vastasi nopeasti. Kirjan kirjoitti J. R. R. Tolkien. Kiitos!",
+                "fi"
+            ),
             ["Asiakaspalvelija A. Virtanen vastasi nopeasti.", "Kirjan kirjoitti J. R. R. Tolkien.", "Kiitos!"]
         );
         assert_eq!(sentences("Talked to J.R.R. Smith today.", "en"), ["Talked to J.R.R. Smith today."]);
@@ -736,14 +791,20 @@ mod tests {
         assert_eq!(sentences("Tilasin paketin ja\nMatti toi sen.", "fi"), ["Tilasin paketin ja\nMatti toi sen."]);
         assert_eq!(sentences("Hyvä palvelu.\nHinta liian korkea.", "fi"), ["Hyvä palvelu.", "Hinta liian korkea."]);
         assert_eq!(sentences("Soitin.\nja odotin.", "fi"), ["Soitin.\nja odotin."]);
-        assert_eq!(sentences("Great app!\r\n\r\nslow sync\r\nMostly fine", "en"), ["Great app!", "slow sync\r\nMostly fine"]);
+        assert_eq!(
+            sentences("Great app!\r\n\r\nslow sync\r\nMostly fine", "en"),
+            ["Great app!", "slow sync\r\nMostly fine"]
+        );
         assert_eq!(sentences("Eka kappale\u{2029}Toka kappale", "fi"), ["Eka kappale", "Toka kappale"]);
     }
 
     #[test]
     fn bullet_lines_are_sentences() {
         assert_eq!(
-            sentences("Plussat:\n- nopea toimitus\n- hyvä hinta\n* Ystävällinen tuki\n• Helppo palautus\nKiitos!", "fi"),
+            sentences(
+                "Plussat:\n- nopea toimitus\n- hyvä hinta\n* Ystävällinen tuki\n• Helppo palautus\nKiitos!",
+                "fi"
+            ),
             ["Plussat:", "- nopea toimitus", "- hyvä hinta", "* Ystävällinen tuki", "• Helppo palautus", "Kiitos!"]
         );
         assert_eq!(
@@ -780,7 +841,10 @@ mod tests {
     #[test]
     fn lower_case_writers_get_sentences_too() {
         assert_eq!(
-            sentences("tilasin iphonen maanantaina. se ei tullut! soitin esim. tukeen 5. toukokuuta. no... en tiedä", "fi"),
+            sentences(
+                "tilasin iphonen maanantaina. se ei tullut! soitin esim. tukeen 5. toukokuuta. no... en tiedä",
+                "fi"
+            ),
             ["tilasin iphonen maanantaina.", "se ei tullut!", "soitin esim. tukeen 5. toukokuuta.", "no... en tiedä"]
         );
         assert_eq!(

@@ -4,6 +4,7 @@
 //! importer by file extension, fills in languages, refuses silent re-imports (content hash)
 //! and stores the result.
 
+mod batch;
 pub mod decode;
 pub mod docx;
 pub mod subtitles;
@@ -21,6 +22,7 @@ use crate::search::Touched;
 use crate::store::sources::{self, NewSource};
 use crate::{language as lang, Error, Location, Project, Result};
 
+pub use batch::{FileError, FileOutcome, FileProgress};
 pub use table::ColumnMapping;
 
 /// How to import a file. Everything is optional; sensible defaults come from the file.
@@ -73,33 +75,52 @@ enum Importer {
     Spreadsheet,
 }
 
+/// Every importable file extension (lower case) and its importer: the one table the importer
+/// choice, the error for an unsupported file and the app's file dialog read.
+const EXTENSIONS: [(&str, Importer); 17] = [
+    ("txt", Importer::Text),
+    ("text", Importer::Text),
+    ("md", Importer::Markdown),
+    ("markdown", Importer::Markdown),
+    ("docx", Importer::Docx),
+    ("vtt", Importer::Vtt),
+    ("srt", Importer::Srt),
+    ("csv", Importer::Csv),
+    ("tsv", Importer::Csv),
+    ("tab", Importer::Csv),
+    ("jsonl", Importer::JsonLines),
+    ("ndjson", Importer::JsonLines),
+    ("xlsx", Importer::Spreadsheet),
+    ("xlsm", Importer::Spreadsheet),
+    ("xls", Importer::Spreadsheet),
+    ("xlsb", Importer::Spreadsheet),
+    ("ods", Importer::Spreadsheet),
+];
+
+/// The file extensions Polku imports (lower case, without the dot), for file dialogs.
+pub fn importable_extensions() -> Vec<&'static str> {
+    EXTENSIONS.iter().map(|(ext, _)| *ext).collect()
+}
+
 impl Importer {
     fn for_file(file: &str) -> Result<Importer> {
         let ext = Path::new(file).extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
-        Ok(match ext.as_str() {
-            "txt" | "text" => Importer::Text,
-            "md" | "markdown" => Importer::Markdown,
-            "docx" => Importer::Docx,
-            "vtt" => Importer::Vtt,
-            "srt" => Importer::Srt,
-            "csv" | "tsv" | "tab" => Importer::Csv,
-            "jsonl" | "ndjson" => Importer::JsonLines,
-            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Importer::Spreadsheet,
-            "pdf" => {
-                return Err(Error::import(
-                    file,
-                    Location::File,
-                    "PDF import is not supported: PDF text comes out in reading-order fragments that would misplace codings; save the document as .docx or .txt",
-                ))
-            }
-            other => {
-                return Err(Error::import(
-                    file,
-                    Location::File,
-                    format!("unsupported file type '.{other}' (supported: .txt .md .docx .vtt .srt .csv .tsv .jsonl .xlsx .xls .ods)"),
-                ))
-            }
-        })
+        if let Some((_, importer)) = EXTENSIONS.iter().find(|(e, _)| *e == ext) {
+            return Ok(*importer);
+        }
+        if ext == "pdf" {
+            return Err(Error::import(
+                file,
+                Location::File,
+                "PDF import is not supported: PDF text comes out in reading-order fragments that would misplace codings; save the document as .docx or .txt",
+            ));
+        }
+        let supported: Vec<String> = EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+        Err(Error::import(
+            file,
+            Location::File,
+            format!("unsupported file type '.{ext}' (supported: {})", supported.join(" ")),
+        ))
     }
 
     fn name(self) -> &'static str {
@@ -238,13 +259,15 @@ impl Project {
             Importer::Text | Importer::Markdown => {
                 let (text, enc) = decode::decode(bytes);
                 let segs = transcript::segment(&text);
-                let kind = if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
+                let kind =
+                    if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
                 (single(text, segs, kind)?, 0, Some(enc.to_string()))
             }
             Importer::Docx => {
                 let text = docx::text(file, bytes)?;
                 let segs = transcript::segment(&text);
-                let kind = if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
+                let kind =
+                    if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
                 (single(text, segs, kind)?, 0, None)
             }
             Importer::Vtt | Importer::Srt => {
@@ -270,8 +293,14 @@ impl Project {
                     phases.iter().find(|x| x.key.to_lowercase() == p || x.name.to_lowercase() == p).map(|x| x.id)
                 };
                 let names = phases.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(", ");
-                let (srcs, skipped) =
-                    table::to_sources(file, &tbl, &opts.mapping, opts.kind.unwrap_or(SourceKind::SurveyAnswer), &lookup, &names)?;
+                let (srcs, skipped) = table::to_sources(
+                    file,
+                    &tbl,
+                    &opts.mapping,
+                    opts.kind.unwrap_or(SourceKind::SurveyAnswer),
+                    &lookup,
+                    &names,
+                )?;
                 if srcs.is_empty() {
                     return Err(Error::import(file, Location::File, "no rows with text or a score"));
                 }
@@ -301,7 +330,9 @@ fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter().map(|s| if s.language.is_empty() { lang::detect(&s.text) } else { None }).collect::<Vec<_>>()
+                    part.iter()
+                        .map(|s| if s.language.is_empty() { lang::detect(&s.text) } else { None })
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();

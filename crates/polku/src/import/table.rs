@@ -43,7 +43,8 @@ pub struct Table {
 /// Reads CSV/TSV text, sniffing the delimiter. Ragged rows are an error naming the line.
 pub fn read_csv(file: &str, text: &str) -> Result<Table> {
     let delimiter = sniff_delimiter(text);
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::import(file, Location::Line(1), format!("unreadable header: {e}")))?
@@ -130,7 +131,11 @@ pub fn read_jsonl(file: &str, text: &str) -> Result<Table> {
                 Some(serde_json::Value::Number(n)) => n.to_string(),
                 Some(serde_json::Value::Bool(b)) => b.to_string(),
                 Some(_) => {
-                    return Err(Error::import(file, Location::Row { row: line, column: Some(h.clone()) }, "nested values are not supported"))
+                    return Err(Error::import(
+                        file,
+                        Location::Row { row: line, column: Some(h.clone()) },
+                        "nested values are not supported",
+                    ))
                 }
             });
         }
@@ -149,7 +154,9 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
         Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
             Error::import(file, Location::File, format!("no sheet named '{s}' (sheets: {})", names.join(", ")))
         })?,
-        None => names.first().cloned().ok_or_else(|| Error::import(file, Location::File, "the workbook has no sheets"))?,
+        None => {
+            names.first().cloned().ok_or_else(|| Error::import(file, Location::File, "the workbook has no sheets"))?
+        }
     };
     let range = wb
         .worksheet_range(&name)
@@ -174,11 +181,21 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
                 Data::Bool(b) => b.to_string(),
                 Data::DateTime(dt) => match dt.as_datetime() {
                     Some(d) => d.format("%Y-%m-%d").to_string(),
-                    None => return Err(Error::import(file, Location::Row { row: row_no, column: Some(col) }, "unreadable date")),
+                    None => {
+                        return Err(Error::import(
+                            file,
+                            Location::Row { row: row_no, column: Some(col) },
+                            "unreadable date",
+                        ))
+                    }
                 },
                 Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
                 Data::Error(e) => {
-                    return Err(Error::import(file, Location::Row { row: row_no, column: Some(col) }, format!("cell error {e:?}")))
+                    return Err(Error::import(
+                        file,
+                        Location::Row { row: row_no, column: Some(col) },
+                        format!("cell error {e:?}"),
+                    ))
                 }
             });
         }
@@ -223,11 +240,88 @@ fn resolve_columns(file: &str, header: &[String], m: &ColumnMapping) -> Result<C
         }
     };
     let cols = Columns {
-        text: check(&m.text, guess(header, &m.text, &["text", "comment", "comments", "feedback", "answer", "response", "verbatim", "open answer", "kommentti", "vastaus", "palaute", "perustelu", "message", "viesti"], &["comment", "kommentti", "reason", "perustelu", "feedback"]))?,
-        score: check(&m.score, guess(header, &m.score, &["score", "nps", "rating", "stars", "csat", "ces", "arvosana", "pisteet", "arvio", "tähdet"], &["recommend", "suosittel", "nps", "score"]))?,
-        date: check(&m.date, guess(header, &m.date, &["date", "submitted", "created", "timestamp", "päivämäärä", "pvm", "aika", "submitted at", "created at", "answered at"], &["date", "päivä"]))?,
-        phase: check(&m.phase, guess(header, &m.phase, &["phase", "journey phase", "touchpoint", "stage", "vaihe", "kosketuspiste", "polun vaihe"], &["phase", "touchpoint", "vaihe"]))?,
-        case: check(&m.case, guess(header, &m.case, &["case", "customer", "customer id", "company", "account", "asiakas", "yritys", "asiakasnumero", "organisation", "organization"], &["customer", "asiakas", "account"]))?,
+        text: check(
+            &m.text,
+            guess(
+                header,
+                &m.text,
+                &[
+                    "text",
+                    "comment",
+                    "comments",
+                    "feedback",
+                    "answer",
+                    "response",
+                    "verbatim",
+                    "open answer",
+                    "kommentti",
+                    "vastaus",
+                    "palaute",
+                    "perustelu",
+                    "message",
+                    "viesti",
+                ],
+                &["comment", "kommentti", "reason", "perustelu", "feedback"],
+            ),
+        )?,
+        score: check(
+            &m.score,
+            guess(
+                header,
+                &m.score,
+                &["score", "nps", "rating", "stars", "csat", "ces", "arvosana", "pisteet", "arvio", "tähdet"],
+                &["recommend", "suosittel", "nps", "score"],
+            ),
+        )?,
+        date: check(
+            &m.date,
+            guess(
+                header,
+                &m.date,
+                &[
+                    "date",
+                    "submitted",
+                    "created",
+                    "timestamp",
+                    "päivämäärä",
+                    "pvm",
+                    "aika",
+                    "submitted at",
+                    "created at",
+                    "answered at",
+                ],
+                &["date", "päivä"],
+            ),
+        )?,
+        phase: check(
+            &m.phase,
+            guess(
+                header,
+                &m.phase,
+                &["phase", "journey phase", "touchpoint", "stage", "vaihe", "kosketuspiste", "polun vaihe"],
+                &["phase", "touchpoint", "vaihe"],
+            ),
+        )?,
+        case: check(
+            &m.case,
+            guess(
+                header,
+                &m.case,
+                &[
+                    "case",
+                    "customer",
+                    "customer id",
+                    "company",
+                    "account",
+                    "asiakas",
+                    "yritys",
+                    "asiakasnumero",
+                    "organisation",
+                    "organization",
+                ],
+                &["customer", "asiakas", "account"],
+            ),
+        )?,
         title: check(&m.title, guess(header, &m.title, &["title", "subject", "otsikko", "aihe"], &[]))?,
         kind: check(&m.kind, guess(header, &m.kind, &["kind", "source type", "lähdetyyppi"], &[]))?,
         language: check(&m.language, guess(header, &m.language, &["language", "lang", "kieli"], &[]))?,
@@ -238,7 +332,10 @@ fn resolve_columns(file: &str, header: &[String], m: &ColumnMapping) -> Result<C
         return Err(Error::import(
             file,
             Location::Line(1),
-            format!("found neither a text nor a score column (columns: {}); name them with --text / --score", header.join(", ")),
+            format!(
+                "found neither a text nor a score column (columns: {}); name them with --text / --score",
+                header.join(", ")
+            ),
         ));
     }
     Ok(cols)
@@ -250,7 +347,16 @@ fn infer_scale(file: &str, header: &str, values: &[f64], kind: SourceKind, given
         return Ok(s);
     }
     let h = header.to_lowercase();
-    for (needle, scale) in [("nps", Scale::Nps), ("recommend", Scale::Nps), ("suosittel", Scale::Nps), ("csat", Scale::Csat), ("ces", Scale::Ces), ("effort", Scale::Ces), ("star", Scale::Stars), ("tähd", Scale::Stars)] {
+    for (needle, scale) in [
+        ("nps", Scale::Nps),
+        ("recommend", Scale::Nps),
+        ("suosittel", Scale::Nps),
+        ("csat", Scale::Csat),
+        ("ces", Scale::Ces),
+        ("effort", Scale::Ces),
+        ("star", Scale::Stars),
+        ("tähd", Scale::Stars),
+    ] {
         if h.contains(needle) {
             return Ok(scale);
         }
@@ -293,11 +399,11 @@ pub fn to_sources(
     for (row, cells) in &table.rows {
         scores.push(match cols.score.map(|c| cells[c].trim()) {
             Some("") | None => None,
-            Some(raw) => Some(
-                raw.replace(',', ".")
-                    .parse::<f64>()
-                    .map_err(|_| Error::import(file, at(*row, cols.score.unwrap()), format!("'{raw}' is not a number")))?,
-            ),
+            Some(raw) => {
+                Some(raw.replace(',', ".").parse::<f64>().map_err(|_| {
+                    Error::import(file, at(*row, cols.score.unwrap()), format!("'{raw}' is not a number"))
+                })?)
+            }
         });
     }
     let scale = match cols.score {
@@ -308,8 +414,17 @@ pub fn to_sources(
         None => None,
     };
 
-    let named: Vec<Option<usize>> =
-        vec![cols.text, cols.score, cols.date, cols.phase, cols.case, cols.title, cols.kind, cols.language, cols.channel];
+    let named: Vec<Option<usize>> = vec![
+        cols.text,
+        cols.score,
+        cols.date,
+        cols.phase,
+        cols.case,
+        cols.title,
+        cols.kind,
+        cols.language,
+        cols.channel,
+    ];
     let is_named = |i: usize| named.contains(&Some(i));
     let ignored = |h: &str| m.ignore.iter().any(|x| x.eq_ignore_ascii_case(h));
     let attr_cols: Vec<usize> = (0..table.header.len())
@@ -336,18 +451,28 @@ pub fn to_sources(
         let date = match cols.date.map(|c| cells[c].trim()) {
             Some("") | None => None,
             Some(raw) => Some(crate::dates::parse_date(raw).ok_or_else(|| {
-                Error::import(file, at(row, cols.date.unwrap()), format!("'{raw}' is not a date (use YYYY-MM-DD or D.M.YYYY)"))
+                Error::import(
+                    file,
+                    at(row, cols.date.unwrap()),
+                    format!("'{raw}' is not a date (use YYYY-MM-DD or D.M.YYYY)"),
+                )
             })?),
         };
         let phase = match cols.phase.map(|c| cells[c].trim()) {
             Some("") | None => None,
             Some(raw) => Some(phase_id(raw).ok_or_else(|| {
-                Error::import(file, at(row, cols.phase.unwrap()), format!("unknown journey phase '{raw}' (phases: {phase_names})"))
+                Error::import(
+                    file,
+                    at(row, cols.phase.unwrap()),
+                    format!("unknown journey phase '{raw}' (phases: {phase_names})"),
+                )
             })?),
         };
         let kind = match cols.kind.map(|c| cells[c].trim()) {
             Some("") | None => default_kind,
-            Some(raw) => SourceKind::parse(raw).map_err(|e| Error::import(file, at(row, cols.kind.unwrap()), e.to_string()))?,
+            Some(raw) => {
+                SourceKind::parse(raw).map_err(|e| Error::import(file, at(row, cols.kind.unwrap()), e.to_string()))?
+            }
         };
         let cell = |c: Option<usize>| c.map(|c| cells[c].trim().to_string()).filter(|s| !s.is_empty());
         let title = cell(cols.title).unwrap_or_else(|| match cell(cols.id) {
@@ -357,7 +482,13 @@ pub fn to_sources(
         let trimmed_start = text.chars().take_while(|c| c.is_whitespace()).count();
         let trimmed_len = text.trim().chars().count();
         let segments = if trimmed_len > 0 {
-            vec![NewSegment { start: trimmed_start, end: trimmed_start + trimmed_len, speaker: None, start_ms: None, end_ms: None }]
+            vec![NewSegment {
+                start: trimmed_start,
+                end: trimmed_start + trimmed_len,
+                speaker: None,
+                start_ms: None,
+                end_ms: None,
+            }]
         } else {
             vec![]
         };

@@ -13,8 +13,26 @@ use regex::Regex;
 use crate::store::sources::NewSegment;
 
 const KNOWN_LABELS: [&str; 20] = [
-    "q", "a", "k", "v", "i", "r", "h", "interviewer", "interviewee", "moderator", "respondent", "participant",
-    "customer", "haastattelija", "haastateltava", "asiakas", "vastaaja", "kysyjä", "vastaus", "kysymys",
+    "q",
+    "a",
+    "k",
+    "v",
+    "i",
+    "r",
+    "h",
+    "interviewer",
+    "interviewee",
+    "moderator",
+    "respondent",
+    "participant",
+    "customer",
+    "haastattelija",
+    "haastateltava",
+    "asiakas",
+    "vastaaja",
+    "kysyjä",
+    "vastaus",
+    "kysymys",
 ];
 
 fn inline_label() -> &'static Regex {
@@ -30,8 +48,10 @@ fn inline_label() -> &'static Regex {
 fn header_label() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^[ \t]*(?P<label>\p{Lu}[\p{L}\p{M} .'’-]{0,40}?)[ \t]+\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\)?[ \t]*$")
-            .expect("valid regex")
+        Regex::new(
+            r"^[ \t]*(?P<label>\p{Lu}[\p{L}\p{M} .'’-]{0,40}?)[ \t]+\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\)?[ \t]*$",
+        )
+        .expect("valid regex")
     })
 }
 
@@ -88,10 +108,8 @@ pub fn segment(text: &str) -> Vec<NewSegment> {
             let ts = c.name("ts").or(c.name("ts2")).and_then(|m| parse_clock(m.as_str()));
             let rest_byte = c.name("rest").expect("rest is not optional").start();
             Some(Mark::Inline(label, l.start + l.text[..rest_byte].chars().count(), ts))
-        } else if let Some(c) = header_label().captures(l.text) {
-            Some(Mark::Header(clean_label(&c["label"]), parse_clock(&c["ts"])))
         } else {
-            None
+            header_label().captures(l.text).map(|c| Mark::Header(clean_label(&c["label"]), parse_clock(&c["ts"])))
         };
         if let Some(Mark::Inline(label, _, ts) | Mark::Header(label, ts)) = &mark {
             // A timestamped label is a speaker even on its only turn.
@@ -104,10 +122,8 @@ pub fn segment(text: &str) -> Vec<NewSegment> {
         label.split_whitespace().count() <= 4
             && (KNOWN_LABELS.contains(&key.as_str()) || counts.get(&key).copied().unwrap_or(0) >= 2)
     };
-    let turn_lines = marks
-        .iter()
-        .filter(|m| matches!(m, Some(Mark::Inline(l, ..) | Mark::Header(l, _)) if is_speaker(l)))
-        .count();
+    let turn_lines =
+        marks.iter().filter(|m| matches!(m, Some(Mark::Inline(l, ..) | Mark::Header(l, _)) if is_speaker(l))).count();
     if turn_lines < 2 {
         return paragraphs(text, &lines);
     }
@@ -205,7 +221,10 @@ mod tests {
     #[test]
     fn q_a_markdown_timestamps_and_teams_headers() {
         let md = "# Interview\n\n**Q:** How was onboarding?\n**A:** Smooth, mostly.\n";
-        assert_eq!(turns(md)[1..], [(Some("Q".into()), "How was onboarding?".into()), (Some("A".into()), "Smooth, mostly.".into())]);
+        assert_eq!(
+            turns(md)[1..],
+            [(Some("Q".into()), "How was onboarding?".into()), (Some("A".into()), "Smooth, mostly.".into())]
+        );
 
         let ts = "[00:01:05] Mark Ellis: Hello.\n[00:01:09] Johanna Berg: Hi!\n[00:01:30] Mark Ellis: Shall we?\n";
         let segs = segment(ts);

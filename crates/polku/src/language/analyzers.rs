@@ -5,8 +5,8 @@
 //! without an English stemmer mangling Finnish. Queries are analysed once per field.
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
 
 use crate::language::{ANALYZED, UNDETERMINED};

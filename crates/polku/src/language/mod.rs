@@ -52,8 +52,18 @@ pub fn detect(text: &str) -> Option<&'static str> {
     }
     if letters >= 40 {
         const ALL: [Lang; 12] = [
-            Lang::Fin, Lang::Eng, Lang::Swe, Lang::Dan, Lang::Nob, Lang::Deu,
-            Lang::Fra, Lang::Spa, Lang::Ita, Lang::Nld, Lang::Por, Lang::Rus,
+            Lang::Fin,
+            Lang::Eng,
+            Lang::Swe,
+            Lang::Dan,
+            Lang::Nob,
+            Lang::Deu,
+            Lang::Fra,
+            Lang::Spa,
+            Lang::Ita,
+            Lang::Nld,
+            Lang::Por,
+            Lang::Rus,
         ];
         if let Some(info) = Detector::with_allowlist(ALL.to_vec()).detect(sample) {
             if info.is_reliable() || info.confidence() > 0.5 || letters > 120 {
@@ -91,7 +101,10 @@ mod tests {
         assert_eq!(detect("Sync is broken."), Some("en"));
         assert_eq!(detect("Hinnankorotus oli liian suuri."), Some("fi"));
         assert_eq!(detect("Nopea tuki"), Some("fi"));
-        assert_eq!(detect("Vi är mycket nöjda med planeringstavlan, men synkroniseringen i mobilappen fungerar dåligt."), Some("sv"));
+        assert_eq!(
+            detect("Vi är mycket nöjda med planeringstavlan, men synkroniseringen i mobilappen fungerar dåligt."),
+            Some("sv")
+        );
         assert_eq!(normalize("Suomi"), "fi");
     }
 }

@@ -1,12 +1,13 @@
 //! A score by slice (phase, attribute, channel, kind, period, theme, code), its trend over
-//! time with theme volume and sentiment, and the overview a dashboard opens with.
+//! time with theme volume and sentiment.
 
 use serde::{Deserialize, Serialize};
 
 use super::facts::{Facts, Item, ItemKind, NONE};
+use super::overview::{scale_index, SCALES};
 use super::scores::{Summary, Tally};
 use super::MetricsFilter;
-use crate::domain::{Phase, Scale, SourceKind};
+use crate::domain::{Scale, SourceKind};
 use crate::{Project, Result};
 
 /// What to group respondents by.
@@ -38,7 +39,7 @@ pub enum Period {
 
 impl Period {
     /// The period index of a `YYYYMMDD` date (months or quarters since year 0).
-    fn of(self, date: u32) -> Option<i32> {
+    pub(crate) fn of(self, date: u32) -> Option<i32> {
         if date == 0 {
             return None;
         }
@@ -49,7 +50,7 @@ impl Period {
         })
     }
 
-    fn label(self, index: i32) -> String {
+    pub(crate) fn label(self, index: i32) -> String {
         match self {
             Period::Month => format!("{}-{:02}", index / 12, index % 12 + 1),
             Period::Quarter => format!("{} Q{}", index / 4, index % 4 + 1),
@@ -74,34 +75,6 @@ pub struct Breakdown {
     pub scale: Scale,
     pub overall: Summary,
     pub rows: Vec<SliceRow>,
-}
-
-/// The values an attribute takes, for filter menus.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct AttributeValues {
-    pub name: String,
-    pub values: Vec<String>,
-}
-
-/// What a dashboard opens with: every scale's figures and what can be sliced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct MetricsOverview {
-    /// Sources passing the filter.
-    pub respondents: u32,
-    /// Of those, sources with text (a comment, a transcript).
-    pub with_text: u32,
-    /// One summary per scale that has answers, NPS first.
-    pub scales: Vec<Summary>,
-    pub phases: Vec<Phase>,
-    pub attributes: Vec<AttributeValues>,
-    pub channels: Vec<String>,
-    /// First and last month with dated sources (`YYYY-MM`).
-    pub first_month: Option<String>,
-    pub last_month: Option<String>,
-    pub themes: u32,
-    pub codes: u32,
 }
 
 /// One theme's or code's volume and sentiment per period of a [`Trend`].
@@ -151,54 +124,6 @@ impl Facts {
         SCALES[best]
     }
 
-    /// The dashboard's opening figures for the sources passing `filter`.
-    pub fn overview(&self, filter: &MetricsFilter) -> Result<MetricsOverview> {
-        Ok(self.overview_in(&self.select(filter)?))
-    }
-
-    /// [`Facts::overview`] over sources already selected (the dashboard selects once).
-    pub(crate) fn overview_in(&self, keep: &[bool]) -> MetricsOverview {
-        let mut tallies = [Tally::default(); 4];
-        let (mut respondents, mut with_text) = (0, 0);
-        let (mut first, mut last) = (u32::MAX, 0);
-        for (s, _) in self.sources.iter().zip(keep).filter(|(_, k)| **k) {
-            respondents += 1;
-            with_text += s.has_text as u32;
-            if let Some(score) = s.score {
-                tallies[scale_index(score.scale)].add(score.scale, score.value);
-            }
-            if s.date != 0 {
-                first = first.min(s.date);
-                last = last.max(s.date);
-            }
-        }
-        let month = |d: u32| (d != 0 && d != u32::MAX).then(|| Period::Month.label(Period::Month.of(d).unwrap_or(0)));
-        MetricsOverview {
-            respondents,
-            with_text,
-            scales: SCALES.iter().zip(tallies).filter(|(_, t)| t.n > 0).map(|(s, t)| t.summary(*s)).collect(),
-            phases: self.phases.clone(),
-            attributes: self
-                .attributes
-                .iter()
-                .map(|a| {
-                    let mut values = a.values.clone();
-                    values.sort();
-                    AttributeValues { name: a.name.clone(), values }
-                })
-                .collect(),
-            channels: {
-                let mut c = self.channels.clone();
-                c.sort();
-                c
-            },
-            first_month: month(first),
-            last_month: month(last),
-            themes: self.themes.len() as u32,
-            codes: self.codes.len() as u32,
-        }
-    }
-
     /// `scale` broken down by `by` over the sources passing `filter`.
     pub fn breakdown(&self, scale: Scale, by: &SliceBy, filter: &MetricsFilter) -> Result<Breakdown> {
         self.breakdown_in(scale, by, &self.select(filter)?)
@@ -240,7 +165,7 @@ impl Facts {
             SliceBy::Channel => {
                 let labels = self.channels.iter().map(|c| (c.clone(), c.clone())).collect();
                 groups = by_index(labels, &|i| self.sources[i].channel);
-                groups.sort_by(|a, b| b.2.n.cmp(&a.2.n));
+                groups.sort_by_key(|g| std::cmp::Reverse(g.2.n));
             }
             SliceBy::Kind => {
                 let labels = SourceKind::ALL.iter().map(|k| (k.as_str().to_string(), k.as_str().to_string())).collect();
@@ -270,14 +195,22 @@ impl Facts {
                         t[it as usize].add(scale, v);
                     }
                 }
-                groups = items.iter().zip(t).filter(|(_, t)| t.n > 0).map(|(it, t)| (it.id.to_string(), it.label.clone(), t)).collect();
-                groups.sort_by(|a, b| b.2.n.cmp(&a.2.n));
+                groups = items
+                    .iter()
+                    .zip(t)
+                    .filter(|(_, t)| t.n > 0)
+                    .map(|(it, t)| (it.id.to_string(), it.label.clone(), t))
+                    .collect();
+                groups.sort_by_key(|g| std::cmp::Reverse(g.2.n));
             }
         }
         Ok(Breakdown {
             scale,
             overall: overall.summary(scale),
-            rows: groups.into_iter().map(|(key, label, t)| SliceRow { key, label, summary: t.summary(scale) }).collect(),
+            rows: groups
+                .into_iter()
+                .map(|(key, label, t)| SliceRow { key, label, summary: t.summary(scale) })
+                .collect(),
         })
     }
 
@@ -299,7 +232,14 @@ impl Facts {
     }
 
     /// `scale` per period, with the `top` most mentioned themes or codes.
-    pub fn trend(&self, scale: Scale, period: Period, rows: ItemKind, top: usize, filter: &MetricsFilter) -> Result<Trend> {
+    pub fn trend(
+        &self,
+        scale: Scale,
+        period: Period,
+        rows: ItemKind,
+        top: usize,
+        filter: &MetricsFilter,
+    ) -> Result<Trend> {
         Ok(self.trend_in(scale, period, rows, top, &self.select(filter)?))
     }
 
@@ -358,31 +298,26 @@ impl Facts {
     }
 }
 
-/// The scales in the order views list them.
-pub(crate) const SCALES: [Scale; 4] = [Scale::Nps, Scale::Csat, Scale::Ces, Scale::Stars];
-
-pub(crate) fn scale_index(scale: Scale) -> usize {
-    SCALES.iter().position(|s| *s == scale).unwrap_or(0)
-}
-
 /// The items among a source's mentions, each once (mentions are sorted by item).
 pub(crate) fn distinct_items(mentions: &[super::facts::Mention]) -> impl Iterator<Item = u32> + '_ {
     mentions.iter().enumerate().filter(move |(k, m)| *k == 0 || mentions[k - 1].item != m.item).map(|(_, m)| m.item)
 }
 
 impl Project {
-    /// See [`Facts::overview`].
-    pub fn metrics_overview(&mut self, filter: &MetricsFilter) -> Result<MetricsOverview> {
-        self.facts()?.overview(filter)
-    }
-
     /// See [`Facts::breakdown`].
     pub fn breakdown(&mut self, scale: Scale, by: &SliceBy, filter: &MetricsFilter) -> Result<Breakdown> {
         self.facts()?.breakdown(scale, by, filter)
     }
 
     /// See [`Facts::trend`].
-    pub fn trend(&mut self, scale: Scale, period: Period, rows: ItemKind, top: usize, filter: &MetricsFilter) -> Result<Trend> {
+    pub fn trend(
+        &mut self,
+        scale: Scale,
+        period: Period,
+        rows: ItemKind,
+        top: usize,
+        filter: &MetricsFilter,
+    ) -> Result<Trend> {
         self.facts()?.trend(scale, period, rows, top, filter)
     }
 }

@@ -114,7 +114,13 @@ impl Facts {
 
 impl Project {
     /// See [`Facts::compare`].
-    pub fn compare(&mut self, scale: Scale, kind: ItemKind, a: &MetricsFilter, b: &MetricsFilter) -> Result<Comparison> {
+    pub fn compare(
+        &mut self,
+        scale: Scale,
+        kind: ItemKind,
+        a: &MetricsFilter,
+        b: &MetricsFilter,
+    ) -> Result<Comparison> {
         self.facts()?.compare(scale, kind, a, b)
     }
 }

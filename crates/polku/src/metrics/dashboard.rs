@@ -1,12 +1,14 @@
 //! The dashboard's opening view in one call: a project's figures, its theme × phase matrix,
-//! its drivers and its trend, all from one read of the facts table.
+//! its drivers, its trend and the findings they support, all from one read of the facts table.
 
 use serde::{Deserialize, Serialize};
 
-use super::breakdown::{Breakdown, MetricsOverview, Period, SliceBy, Trend};
+use super::breakdown::{Breakdown, Period, SliceBy, Trend};
 use super::drivers::DriverReport;
 use super::facts::ItemKind;
+use super::findings::{findings, Finding};
 use super::matrix::Matrix;
+use super::overview::MetricsOverview;
 use super::MetricsFilter;
 use crate::domain::Scale;
 use crate::{Project, Result};
@@ -37,6 +39,8 @@ pub struct Dashboard {
     pub matrix: Matrix,
     pub drivers: DriverReport,
     pub trend: Trend,
+    /// What the figures above say, stated only where the evidence holds.
+    pub findings: Vec<Finding>,
 }
 
 impl Project {
@@ -47,13 +51,17 @@ impl Project {
         let kind = request.kind.unwrap_or(if facts.themes.is_empty() { ItemKind::Code } else { ItemKind::Theme });
         // One selection for every view of the page.
         let keep = facts.select(&request.filter)?;
+        let by_phase = facts.breakdown_in(scale, &SliceBy::Phase, &keep)?;
+        let matrix = facts.matrix_in(kind, &keep);
+        let drivers = facts.drivers_in(scale, kind, &keep);
         Ok(Dashboard {
             overview: facts.overview_in(&keep),
             scale,
             kind,
-            by_phase: facts.breakdown_in(scale, &SliceBy::Phase, &keep)?,
-            matrix: facts.matrix_in(kind, &keep),
-            drivers: facts.drivers_in(scale, kind, &keep),
+            findings: findings(&drivers, &matrix, &by_phase),
+            by_phase,
+            matrix,
+            drivers,
             trend: facts.trend_in(scale, request.period.unwrap_or(Period::Quarter), kind, TREND_ITEMS, &keep),
         })
     }

@@ -34,7 +34,7 @@ pub enum ItemKind {
 pub struct Item {
     pub kind: ItemKind,
     pub id: Id,
-    /// Theme name, or the code's path in the codebook (`Parent › Child`).
+    /// Theme name, or the code's path in the codebook ([`crate::domain::Code::path`]).
     pub label: String,
     /// The code's colour, for codes.
     pub color: Option<String>,
@@ -143,14 +143,10 @@ impl Facts {
     }
 
     pub(crate) fn item_index(&self, kind: ItemKind, id: Id) -> Result<u32> {
-        self.items(kind)
-            .iter()
-            .position(|i| i.id == id)
-            .map(|i| i as u32)
-            .ok_or_else(|| Error::NotFound {
-                what: if kind == ItemKind::Theme { "theme" } else { "code" },
-                key: id.to_string(),
-            })
+        self.items(kind).iter().position(|i| i.id == id).map(|i| i as u32).ok_or_else(|| Error::NotFound {
+            what: if kind == ItemKind::Theme { "theme" } else { "code" },
+            key: id.to_string(),
+        })
     }
 }
 
@@ -244,7 +240,11 @@ impl FactsBuilder {
         let c = match self.facts.attributes.iter().position(|a| a.name == name) {
             Some(c) => c,
             None => {
-                self.facts.attributes.push(AttrColumn { name: name.to_string(), values: Vec::new(), of_source: Vec::new() });
+                self.facts.attributes.push(AttrColumn {
+                    name: name.to_string(),
+                    values: Vec::new(),
+                    of_source: Vec::new(),
+                });
                 self.value_of.push(HashMap::new());
                 self.facts.attributes.len() - 1
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 use super::facts::{Facts, FactsBuilder, Item, ItemKind, SourceRow};
-use crate::domain::{Score, Scale, SourceKind};
+use crate::domain::{Scale, Score, SourceKind};
 use crate::{Project, Result};
 
 /// The facts table of a project with the change counters it was read at.
@@ -89,11 +89,11 @@ fn load(conn: &Connection, phases: Vec<crate::domain::Phase>) -> Result<Facts> {
         "WITH RECURSIVE tree(id, label, color, pos) AS (
              SELECT id, name, color, printf('%08d%08d', position, id) FROM codes WHERE parent_id IS NULL
              UNION ALL
-             SELECT c.id, tree.label || ' › ' || c.name, c.color, tree.pos || printf('%08d%08d', c.position, c.id)
+             SELECT c.id, tree.label || ?1 || c.name, c.color, tree.pos || printf('%08d%08d', c.position, c.id)
              FROM codes c JOIN tree ON c.parent_id = tree.id)
          SELECT id, label, color FROM tree ORDER BY pos",
     )?;
-    let mut rows = st.query([])?;
+    let mut rows = st.query([crate::domain::CODE_PATH_SEPARATOR])?;
     while let Some(r) = rows.next()? {
         b.item(Item { kind: ItemKind::Code, id: r.get(0)?, label: r.get(1)?, color: r.get(2)? });
     }

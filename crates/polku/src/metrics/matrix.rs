@@ -206,7 +206,8 @@ impl Project {
         let conn = self.conn();
         // (source, start, end, sentiment, segment phase, rank): a theme's representatives
         // have a rank, and so (rank 0) do codings a person made.
-        let raw: Vec<(Id, i64, i64, Option<f64>, Option<Id>, Option<i64>)> = match kind {
+        type Place = (Id, i64, i64, Option<f64>, Option<Id>, Option<i64>);
+        let raw: Vec<Place> = match kind {
             ItemKind::Theme => conn
                 .prepare(
                     "SELECT s.source_id, s.start, s.end, s.sentiment, g.phase_id, ts.rank
@@ -220,7 +221,9 @@ impl Project {
                 .map(|c| (c.source, c.start, c.end, c.sentiment, c.segment_phase, c.manual.then_some(0)))
                 .collect(),
         };
-        let mut hits: Vec<(Id, i64, i64, Option<f64>, Option<i64>)> = raw
+        // The same without the phase, once the phase has been checked.
+        type Placed = (Id, i64, i64, Option<f64>, Option<i64>);
+        let mut hits: Vec<Placed> = raw
             .into_iter()
             .filter(|(src, _, _, _, segment_phase, _)| {
                 let Some(i) = facts.source_index(*src).filter(|&i| keep[i]) else { return false };
@@ -254,10 +257,16 @@ impl Project {
                 continue;
             }
             *seen += 1;
-            let (title, kind, text, score, scale, date): (String, String, String, Option<f64>, Option<String>, Option<String>) =
-                st.query_row(rusqlite::params![src, start, end], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                })?;
+            let (title, kind, text, score, scale, date): (
+                String,
+                String,
+                String,
+                Option<f64>,
+                Option<String>,
+                Option<String>,
+            ) = st.query_row(rusqlite::params![src, start, end], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?;
             quotes.push(Quote {
                 source_id: src,
                 source_title: title,

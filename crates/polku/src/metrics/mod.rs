@@ -13,20 +13,24 @@ mod cooccurrence;
 mod dashboard;
 mod drivers;
 mod facts;
+mod findings;
 mod load;
 mod matrix;
+mod overview;
 mod scores;
 
 use serde::{Deserialize, Serialize};
 
-pub use breakdown::{AttributeValues, Breakdown, ItemTrend, MetricsOverview, Period, SliceBy, SliceRow, Trend};
+pub use breakdown::{Breakdown, ItemTrend, Period, SliceBy, SliceRow, Trend};
 pub use compare::{Comparison, ItemChange};
-pub use cooccurrence::{CodeAttributeMatrix, CoOccurrence};
+pub use cooccurrence::{CoOccurrence, CodeAttributeMatrix};
 pub use dashboard::{Dashboard, DashboardRequest};
 pub use drivers::{Driver, DriverReport};
 pub use facts::{Facts, FactsBuilder, Item, ItemKind, SourceRow};
+pub use findings::{DriverFinding, Finding};
 pub(crate) use load::FactsCache;
 pub use matrix::{CellQuotes, Matrix, MatrixCell, MatrixColumn, MatrixRow, PhasePick, Quote, MIN_CELL_MENTIONS};
+pub use overview::{AttributeValues, MetricsOverview};
 pub use scores::{bounds, Difference, Summary, Tally, MIN_RESPONDENTS};
 
 use crate::domain::SourceKind;

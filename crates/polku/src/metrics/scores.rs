@@ -1,4 +1,4 @@
-//! The score metrics of ../shared/domain.md (NPS, CSAT, CES, stars) with their 95 % intervals.
+//! The score metrics of `docs/metrics.md` (NPS, CSAT, CES, stars) with their 95 % intervals.
 //!
 //! Every metric is computed from a [`Tally`]: counts and sums that add and subtract, so a
 //! slice, its complement ("respondents who did not mention a theme") and a period are all
@@ -83,7 +83,7 @@ impl Tally {
         let n = self.n as f64;
         match scale {
             Scale::Nps => {
-                // domain.md: var = (p + d − (p − d)²) / n, SE = 100·√var.
+                // docs/metrics.md: var = (p + d − (p − d)²) / n, SE = 100·√var.
                 let (p, d) = (self.top as f64 / n, self.bottom as f64 / n);
                 let var = ((p + d - (p - d).powi(2)) / n).max(0.0);
                 Some((100.0 * (p - d), Some(100.0 * var.sqrt())))

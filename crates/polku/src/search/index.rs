@@ -11,20 +11,17 @@ use std::path::Path;
 use rusqlite::Connection;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
-use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::hit::{Hit, SearchResults};
-use crate::language::analyzers::{self as analysis, field_languages};
 use super::query::{self, Expr, Filter};
 use super::snippet;
-use crate::domain::Id;
 use crate::dates::date_key;
+use crate::domain::Id;
+use crate::language::analyzers::{self as analysis, field_languages};
 use crate::text::CharIndex;
 use crate::{Error, Result};
 
@@ -63,7 +60,9 @@ fn schema() -> (Schema, Fields) {
         text.insert(lang, b.add_text_field(&analysis::field_name(lang), opts));
     }
     let plain = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(analysis::PLAIN).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::PLAIN)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         segment,
@@ -150,7 +149,8 @@ impl SearchIndex {
     ) -> Result<usize> {
         let total: i64 = conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0))?;
         self.writer()?.delete_all_documents()?;
-        let range: (Option<Id>, Option<Id>) = conn.query_row("SELECT min(id), max(id) FROM sources", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let range: (Option<Id>, Option<Id>) =
+            conn.query_row("SELECT min(id), max(id) FROM sources", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let mut n = 0;
         let mut sources_done = 0usize;
         if let (Some(lo), Some(hi)) = range {
@@ -160,7 +160,7 @@ impl SearchIndex {
             collect_docs(conn, lo, hi, &mut |doc| {
                 if doc.first_of_source {
                     sources_done += 1;
-                    if sources_done % 1000 == 0 && !progress(sources_done, total as usize) {
+                    if sources_done.is_multiple_of(1000) && !progress(sources_done, total as usize) {
                         cancelled = true;
                         return Ok(false);
                     }
@@ -256,7 +256,10 @@ impl SearchIndex {
     fn compile_top(&self, conn: &Connection, expr: &Expr) -> Result<Box<dyn Query>> {
         match self.compile(conn, expr)? {
             Some(q) => Ok(q),
-            None => Err(Error::Query { message: "the query has only stop words; nothing to search for".into(), position: 0 }),
+            None => Err(Error::Query {
+                message: "the query has only stop words; nothing to search for".into(),
+                position: 0,
+            }),
         }
     }
 
@@ -297,7 +300,8 @@ impl SearchIndex {
                 (!qs.is_empty()).then(|| Box::new(BooleanQuery::union(qs)) as Box<dyn Query>)
             }
             Expr::Not(inner) => self.compile(conn, inner)?.map(|q| {
-                Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, q)])) as Box<dyn Query>
+                Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, q)]))
+                    as Box<dyn Query>
             }),
             Expr::Word(w) | Expr::Phrase(w) => self.per_language(|lang, field| {
                 let toks = analysis::tokens(&mut analysis::analyzer(lang), w);
@@ -309,7 +313,8 @@ impl SearchIndex {
                     )) as Box<dyn Query>),
                     _ => {
                         let first = toks[0].position;
-                        let terms = toks.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.term))).collect();
+                        let terms =
+                            toks.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.term))).collect();
                         Some(Box::new(PhraseQuery::new_with_offset(terms)))
                     }
                 }
@@ -317,7 +322,10 @@ impl SearchIndex {
             Expr::Prefix(p) => self.per_language(|lang, field| {
                 let qs: Vec<Box<dyn Query>> = analysis::prefix_variants(lang, p)
                     .into_iter()
-                    .map(|v| Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &v), 0, true)) as Box<dyn Query>)
+                    .map(|v| {
+                        Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &v), 0, true))
+                            as Box<dyn Query>
+                    })
                     .collect();
                 Some(Box::new(BooleanQuery::union(qs)))
             }),
@@ -363,7 +371,9 @@ impl SearchIndex {
             }
             Filter::Speaker(s) => plain_phrase(f.speaker, s),
             Filter::Case(c) => plain_phrase(f.case, c),
-            Filter::Source(id) => Box::new(TermQuery::new(Term::from_field_u64(f.source, *id as u64), IndexRecordOption::Basic)),
+            Filter::Source(id) => {
+                Box::new(TermQuery::new(Term::from_field_u64(f.source, *id as u64), IndexRecordOption::Basic))
+            }
             Filter::Code(name) => {
                 let ids = crate::store::codes::resolve_with_descendants(conn, name)?;
                 Box::new(TermSetQuery::new(ids.into_iter().map(|id| Term::from_field_u64(f.code, id as u64))))
@@ -453,12 +463,7 @@ impl Fields {
 
 /// Streams the search documents of sources `lo..=hi` in id order, reading each table with
 /// one range scan and joining them in memory (no per-source queries).
-fn collect_docs(
-    conn: &Connection,
-    lo: Id,
-    hi: Id,
-    emit: &mut dyn FnMut(SegmentDoc) -> Result<bool>,
-) -> Result<()> {
+fn collect_docs(conn: &Connection, lo: Id, hi: Id, emit: &mut dyn FnMut(SegmentDoc) -> Result<bool>) -> Result<()> {
     let case_attrs = load_case_attributes(conn)?;
     let mut src_st = conn.prepare_cached(
         "SELECT s.id, s.kind, s.language, s.date, s.channel, p.key, c.name, s.score, s.text, s.case_id
@@ -481,9 +486,14 @@ fn collect_docs(
     let mut segs = Grouped::new(seg_st.query([lo, hi])?, |r| {
         Ok((r.get::<_, Id>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
     });
-    let mut cods = Grouped::new(cod_st.query([lo, hi])?, |r| Ok((r.get::<_, Id>(0)?, (r.get::<_, Id>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))));
+    let mut cods = Grouped::new(cod_st.query([lo, hi])?, |r| {
+        Ok((r.get::<_, Id>(0)?, (r.get::<_, Id>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))
+    });
     let mut vals = Grouped::new(val_st.query([lo, hi])?, |r| {
-        Ok((r.get::<_, Id>(0)?, format!("{}={}", r.get::<_, String>(1)?.to_lowercase(), r.get::<_, String>(2)?.to_lowercase())))
+        Ok((
+            r.get::<_, Id>(0)?,
+            format!("{}={}", r.get::<_, String>(1)?.to_lowercase(), r.get::<_, String>(2)?.to_lowercase()),
+        ))
     });
     let mut rows = src_st.query([lo, hi])?;
     let no_attrs: Vec<String> = Vec::new();
@@ -505,11 +515,7 @@ fn collect_docs(
         let idx = CharIndex::new(&text);
         let date = date.as_deref().and_then(date_key).map(i64::from);
         for (i, (seg_id, start, end, speaker, seg_phase)) in segments.iter().enumerate() {
-            let codes = codings
-                .iter()
-                .filter(|(_, cs, ce)| cs < end && ce > start)
-                .map(|(code, _, _)| *code)
-                .collect();
+            let codes = codings.iter().filter(|(_, cs, ce)| cs < end && ce > start).map(|(code, _, _)| *code).collect();
             let doc = SegmentDoc {
                 first_of_source: i == 0,
                 segment_id: *seg_id,
@@ -541,9 +547,11 @@ fn load_case_attributes(conn: &Connection) -> Result<HashMap<Id, Vec<String>>> {
     let mut map: HashMap<Id, Vec<String>> = HashMap::new();
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
-        map.entry(r.get(0)?)
-            .or_default()
-            .push(format!("{}={}", r.get::<_, String>(1)?.to_lowercase(), r.get::<_, String>(2)?.to_lowercase()));
+        map.entry(r.get(0)?).or_default().push(format!(
+            "{}={}",
+            r.get::<_, String>(1)?.to_lowercase(),
+            r.get::<_, String>(2)?.to_lowercase()
+        ));
     }
     Ok(map)
 }

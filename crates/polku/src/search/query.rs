@@ -38,11 +38,20 @@ pub enum Filter {
     Code(String),
     Source(i64),
     /// A case or source attribute: `name=value`.
-    Attribute { name: String, value: String },
+    Attribute {
+        name: String,
+        value: String,
+    },
     /// Inclusive `YYYYMMDD` bounds.
-    Date { from: Option<i64>, to: Option<i64> },
+    Date {
+        from: Option<i64>,
+        to: Option<i64>,
+    },
     /// Inclusive score bounds.
-    Score { from: Option<f64>, to: Option<f64> },
+    Score {
+        from: Option<f64>,
+        to: Option<f64>,
+    },
 }
 
 /// Field names with a built-in meaning; any other `name:value` is an attribute filter.
@@ -57,7 +66,12 @@ enum Tok {
     Or,
     Not,
     /// A bare or quoted word, with its start position; `field` when written `field:value`.
-    Atom { field: Option<String>, value: String, quoted: bool, pos: usize },
+    Atom {
+        field: Option<String>,
+        value: String,
+        quoted: bool,
+        pos: usize,
+    },
 }
 
 fn lex(input: &str) -> Result<Vec<Tok>> {
@@ -255,7 +269,9 @@ fn word(w: &str) -> Expr {
 fn filter(field: &str, value: &str, pos: usize) -> Result<Filter> {
     let bad = |msg: String| Error::Query { message: msg, position: pos };
     Ok(match field {
-        "kind" => Filter::Kind(crate::domain::SourceKind::parse(value).map_err(|e| bad(e.to_string()))?.as_str().into()),
+        "kind" => {
+            Filter::Kind(crate::domain::SourceKind::parse(value).map_err(|e| bad(e.to_string()))?.as_str().into())
+        }
         "phase" => Filter::Phase(value.to_string()),
         "speaker" => Filter::Speaker(value.to_string()),
         "lang" | "language" => Filter::Lang(crate::language::normalize(value)),
@@ -264,8 +280,9 @@ fn filter(field: &str, value: &str, pos: usize) -> Result<Filter> {
         "code" => Filter::Code(value.to_string()),
         "source" => Filter::Source(value.parse().map_err(|_| bad(format!("source:{value} needs a source id")))?),
         "date" => {
-            let (from, to) = range(value, date_bound)
-                .ok_or_else(|| bad(format!("'{value}' is not a date or date range (e.g. 2025-03..2025-06, >=2025-01-15)")))?;
+            let (from, to) = range(value, date_bound).ok_or_else(|| {
+                bad(format!("'{value}' is not a date or date range (e.g. 2025-03..2025-06, >=2025-01-15)"))
+            })?;
             Filter::Date { from, to }
         }
         "score" => {
@@ -350,7 +367,10 @@ mod tests {
                 Expr::Not(Box::new(Expr::Word("sync".into()))),
             ])
         );
-        assert_eq!(parse("a OR b c").unwrap(), Expr::Or(vec![Expr::Word("a".into()), Expr::And(vec![Expr::Word("b".into()), Expr::Word("c".into())])]));
+        assert_eq!(
+            parse("a OR b c").unwrap(),
+            Expr::Or(vec![Expr::Word("a".into()), Expr::And(vec![Expr::Word("b".into()), Expr::Word("c".into())])])
+        );
         assert_eq!(parse("-sync").unwrap(), Expr::Not(Box::new(Expr::Word("sync".into()))));
         assert_eq!(parse("or and").unwrap(), Expr::And(vec![Expr::Word("or".into()), Expr::Word("and".into())]));
     }
@@ -367,13 +387,22 @@ mod tests {
     fn filters_and_ranges() {
         assert_eq!(parse("kind:support").unwrap(), Expr::Filter(Filter::Kind("support_message".into())));
         assert_eq!(parse("case:\"Acme Oy\"").unwrap(), Expr::Filter(Filter::Case("Acme Oy".into())));
-        assert_eq!(parse("date:2025-03..2025-06").unwrap(), Expr::Filter(Filter::Date { from: Some(20250301), to: Some(20250630) }));
-        assert_eq!(parse("date:2025").unwrap(), Expr::Filter(Filter::Date { from: Some(20250101), to: Some(20251231) }));
+        assert_eq!(
+            parse("date:2025-03..2025-06").unwrap(),
+            Expr::Filter(Filter::Date { from: Some(20250301), to: Some(20250630) })
+        );
+        assert_eq!(
+            parse("date:2025").unwrap(),
+            Expr::Filter(Filter::Date { from: Some(20250101), to: Some(20251231) })
+        );
         assert_eq!(parse("date:>2025-02").unwrap(), Expr::Filter(Filter::Date { from: Some(20250301), to: None }));
         assert_eq!(parse("date:<2025").unwrap(), Expr::Filter(Filter::Date { from: None, to: Some(20241231) }));
         assert_eq!(parse("score:>=9").unwrap(), Expr::Filter(Filter::Score { from: Some(9.0), to: None }));
         assert_eq!(parse("score:0..6").unwrap(), Expr::Filter(Filter::Score { from: Some(0.0), to: Some(6.0) }));
-        assert_eq!(parse("segment:SMB").unwrap(), Expr::Filter(Filter::Attribute { name: "segment".into(), value: "smb".into() }));
+        assert_eq!(
+            parse("segment:SMB").unwrap(),
+            Expr::Filter(Filter::Attribute { name: "segment".into(), value: "smb".into() })
+        );
     }
 
     #[test]

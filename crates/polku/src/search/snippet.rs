@@ -7,9 +7,9 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::hit::Hit;
-use crate::language::analyzers::{self as analysis, AnalyzedToken};
 use super::query::Expr;
 use crate::domain::Id;
+use crate::language::analyzers::{self as analysis, AnalyzedToken};
 use crate::text::CharIndex;
 use crate::Result;
 

@@ -29,24 +29,29 @@ pub(crate) fn set(tx: &Transaction, scope: Scope, owner: Id, name: &str, value: 
         .prepare_cached("SELECT id, type FROM attributes WHERE scope = ?1 AND name = ?2")?
         .query_row(params![scope.as_str(), name], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let attr_id = match existing {
-        Some((id, ty)) => {
-            if AttrType::from_db(&ty) != value.attr_type() && ty != "text" {
-                tx.execute("UPDATE attributes SET type = 'text' WHERE id = ?1", [id])?;
+    let attr_id =
+        match existing {
+            Some((id, ty)) => {
+                if AttrType::from_db(&ty) != value.attr_type() && ty != "text" {
+                    tx.execute("UPDATE attributes SET type = 'text' WHERE id = ?1", [id])?;
+                }
+                id
             }
-            id
-        }
-        None => {
-            tx.prepare_cached("INSERT INTO attributes(scope, name, type) VALUES (?1, ?2, ?3)")?
-                .execute(params![scope.as_str(), name, value.attr_type().as_str()])?;
-            tx.last_insert_rowid()
-        }
-    };
+            None => {
+                tx.prepare_cached("INSERT INTO attributes(scope, name, type) VALUES (?1, ?2, ?3)")?
+                    .execute(params![scope.as_str(), name, value.attr_type().as_str()])?;
+                tx.last_insert_rowid()
+            }
+        };
     let sql = match scope {
-        Scope::Case => "INSERT INTO case_values(case_id, attribute_id, value) VALUES (?1, ?2, ?3)
-                        ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value",
-        Scope::Source => "INSERT INTO source_values(source_id, attribute_id, value) VALUES (?1, ?2, ?3)
-                          ON CONFLICT(source_id, attribute_id) DO UPDATE SET value = excluded.value",
+        Scope::Case => {
+            "INSERT INTO case_values(case_id, attribute_id, value) VALUES (?1, ?2, ?3)
+                        ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value"
+        }
+        Scope::Source => {
+            "INSERT INTO source_values(source_id, attribute_id, value) VALUES (?1, ?2, ?3)
+                          ON CONFLICT(source_id, attribute_id) DO UPDATE SET value = excluded.value"
+        }
     };
     tx.prepare_cached(sql)?.execute(params![owner, attr_id, value.to_text()])?;
     Ok(())

@@ -10,7 +10,9 @@ use crate::{Project, Result};
 /// Finds the case called `name`, creating it if needed; returns its id.
 pub(crate) fn ensure(tx: &Transaction, name: &str) -> Result<Id> {
     let name = name.trim();
-    if let Some(id) = tx.prepare_cached("SELECT id FROM cases WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()? {
+    if let Some(id) =
+        tx.prepare_cached("SELECT id FROM cases WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?
+    {
         return Ok(id);
     }
     tx.prepare_cached("INSERT INTO cases(name) VALUES (?1)")?.execute([name])?;

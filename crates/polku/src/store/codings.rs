@@ -5,12 +5,14 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::coders::coder_id;
+use super::codes::insert_code;
 use super::history::{EditAction, Step};
-use crate::domain::{Coding, Id, MemoTarget, Origin};
+use crate::domain::{Code, Coding, Id, MemoTarget, Origin};
 use crate::search::{CodeScope, Hit, Touched};
 use crate::{Error, Project, Result};
 
-const CODING_COLUMNS: &str = "k.id, k.code_id, k.source_id, k.start, k.end, u.name, k.origin, k.confidence, k.created_at";
+const CODING_COLUMNS: &str =
+    "k.id, k.code_id, k.source_id, k.start, k.end, u.name, k.origin, k.confidence, k.created_at";
 
 fn coding_row(r: &rusqlite::Row) -> rusqlite::Result<Coding> {
     Ok(Coding {
@@ -73,7 +75,9 @@ fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<Vec<Id
                 c.start, c.end, c.source_id
             )));
         }
-        if ins.execute(params![c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, now])? == 1 {
+        if ins.execute(params![c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, now])?
+            == 1
+        {
             new.push(tx.last_insert_rowid());
         }
     }
@@ -94,6 +98,32 @@ impl Project {
             |r| r.get(0),
         )?;
         self.coding(id)
+    }
+
+    /// Creates a code and codes a range of a source with it in one transaction (the
+    /// quick-code palette's "new code"): both land or neither does. The coding is one undoable
+    /// step; undoing it leaves the new code in the codebook.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_code_and_code(
+        &mut self,
+        name: &str,
+        parent: Option<Id>,
+        color: Option<&str>,
+        description: &str,
+        source_id: Id,
+        start: i64,
+        end: i64,
+    ) -> Result<(Code, Coding)> {
+        let coder = self.coder().to_string();
+        let (code_id, ids) = self.write(|tx| {
+            let code_id = insert_code(tx, name, parent, color, description)?;
+            let new = NewCoding { code_id, source_id, start, end, origin: Origin::Manual, confidence: None };
+            Ok(((code_id, insert(tx, &coder, &[new])?), Touched::sources([source_id])))
+        })?;
+        let added = ids.iter().map(|&id| self.coding(id)).collect::<Result<Vec<_>>>()?;
+        let coding = added.first().cloned().ok_or_else(|| Error::Invalid("the new coding was not stored".into()))?;
+        self.history.record(Step { action: EditAction::AddCodings, added, removed: Vec::new(), memos: Vec::new() });
+        Ok((self.code(code_id)?, coding))
     }
 
     /// Creates many codings at once (search hits, model output) in one transaction, as one
@@ -118,7 +148,12 @@ impl Project {
             tx.execute("DELETE FROM codings WHERE id = ?1", [id])?;
             Ok(((), Touched::sources([coding.source_id])))
         })?;
-        self.history.record(Step { action: EditAction::RemoveCodings, added: Vec::new(), removed: vec![coding], memos });
+        self.history.record(Step {
+            action: EditAction::RemoveCodings,
+            added: Vec::new(),
+            removed: vec![coding],
+            memos,
+        });
         Ok(())
     }
 
@@ -145,7 +180,12 @@ impl Project {
         })?;
         let after = self.coding(id)?;
         // Undo deletes `added` and restores `removed`: the row keeps its id, so its memos stay.
-        self.history.record(Step { action: EditAction::Recode, added: vec![after.clone()], removed: vec![before], memos });
+        self.history.record(Step {
+            action: EditAction::Recode,
+            added: vec![after.clone()],
+            removed: vec![before],
+            memos,
+        });
         Ok(after)
     }
 
@@ -213,5 +253,83 @@ impl Project {
             })
             .collect();
         self.add_codings(&codings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ImportOptions;
+
+    fn project() -> (tempfile::TempDir, Project, Id) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Project::create(dir.path().join("c.polku"), "c").unwrap();
+        let r = p
+            .import_bytes(
+                "a.txt",
+                "a.txt",
+                "Aino: Lasku oli väärin.\n".as_bytes(),
+                &ImportOptions::default(),
+                &mut |_, _| true,
+            )
+            .unwrap();
+        (dir, p, r.source_ids[0])
+    }
+
+    #[test]
+    fn a_new_code_and_its_coding_land_together_or_not_at_all() {
+        let (_d, mut p, source) = project();
+        let (code, coding) = p.create_code_and_code("Invoicing", None, None, "", source, 6, 11).unwrap();
+        assert_eq!((code.path.as_str(), code.coding_count), ("Invoicing", 1));
+        assert_eq!((coding.code_id, coding.start, coding.end, coding.origin), (code.id, 6, 11, Origin::Manual));
+        // Undo removes the coding; the code stays.
+        p.undo().unwrap();
+        assert!(p.codings(source).unwrap().is_empty());
+        assert_eq!(p.code(code.id).unwrap().coding_count, 0);
+
+        // A range outside the source: neither the code nor a coding is stored.
+        assert!(p.create_code_and_code("Broken", None, None, "", source, 5, 500).is_err());
+        assert_eq!(p.find_code("Broken").unwrap(), None);
+        // A name taken among its siblings: nothing is coded.
+        assert!(p.create_code_and_code("Invoicing", None, None, "", source, 0, 4).is_err());
+        assert!(p.codings(source).unwrap().is_empty());
+    }
+
+    #[test]
+    fn one_code_reads_as_the_codebook_lists_it_with_its_path() {
+        let (_d, mut p, source) = project();
+        let parent = p.create_code("Billing", None, None, "").unwrap();
+        let (child, _) = p.create_code_and_code("Wrong rows", Some(parent), None, "", source, 6, 11).unwrap();
+        assert_eq!(child.path, "Billing / Wrong rows");
+        assert_eq!(p.find_code("Billing/Wrong rows").unwrap(), Some(child.id), "the path finds the code again");
+        for c in p.codes().unwrap() {
+            assert_eq!(p.code(c.id).unwrap(), c);
+        }
+        assert!(matches!(p.code(999), Err(Error::NotFound { what: "code", .. })));
+        let memo = p.add_memo(MemoTarget::Code(child.id), "Why", "Rows repeat.").unwrap();
+        assert_eq!(p.memo(memo).unwrap().text, "Rows repeat.");
+        assert!(matches!(p.memo(999), Err(Error::NotFound { what: "memo", .. })));
+    }
+
+    #[test]
+    fn a_hit_codes_its_highlights_or_else_its_whole_segment() {
+        let (_d, mut p, source) = project();
+        let code = p.create_code("Price", None, None, "").unwrap();
+        let words = p.search("lasku", 10, 0).unwrap().hits;
+        assert_eq!(words[0].coded_ranges(CodeScope::Hit), vec![(6, 11)], "the word \"Lasku\"");
+        // A filter-only query highlights no words: its hit codes the whole segment.
+        let filtered = p.search("lang:fi", 10, 0).unwrap().hits;
+        assert!(filtered[0].highlights.is_empty());
+        let segment = (filtered[0].segment_start, filtered[0].segment_end);
+        assert_eq!(filtered[0].coded_ranges(CodeScope::Hit), vec![segment]);
+        assert_eq!(words[0].coded_ranges(CodeScope::Segment), vec![segment]);
+        // "Code selected" and "code all" follow the same rule.
+        assert_eq!(p.code_hits(code, &filtered, CodeScope::Hit).unwrap(), 1);
+        let other = p.create_code("Other", None, None, "").unwrap();
+        assert_eq!(p.code_search_hits(other, "lang:fi", CodeScope::Hit).unwrap(), 1);
+        let ranges =
+            |c: Id| p.codings_of_code(c).unwrap().iter().map(|k| (k.source_id, k.start, k.end)).collect::<Vec<_>>();
+        assert_eq!(ranges(code), vec![(source, segment.0, segment.1)]);
+        assert_eq!(ranges(code), ranges(other));
     }
 }

@@ -103,7 +103,17 @@ fn restore(tx: &Transaction, codings: &[Coding], memos: &[Memo]) -> Result<()> {
     )?;
     for c in codings {
         let coder = super::coders::coder_id(tx, &c.coder)?;
-        ins.execute(params![c.id, c.code_id, c.source_id, c.start, c.end, coder, c.origin.as_str(), c.confidence, c.created_at])?;
+        ins.execute(params![
+            c.id,
+            c.code_id,
+            c.source_id,
+            c.start,
+            c.end,
+            coder,
+            c.origin.as_str(),
+            c.confidence,
+            c.created_at
+        ])?;
     }
     let mut ins = tx.prepare_cached(
         "INSERT INTO memos(id, coding_id, title, text, author, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -17,7 +17,12 @@ fn columns(target: MemoTarget) -> (Option<Id>, Option<Id>, Option<Id>, Option<Id
 }
 
 fn memo_row(r: &rusqlite::Row) -> rusqlite::Result<Memo> {
-    let target = match (r.get::<_, Option<Id>>(1)?, r.get::<_, Option<Id>>(2)?, r.get::<_, Option<Id>>(3)?, r.get::<_, Option<Id>>(4)?) {
+    let target = match (
+        r.get::<_, Option<Id>>(1)?,
+        r.get::<_, Option<Id>>(2)?,
+        r.get::<_, Option<Id>>(3)?,
+        r.get::<_, Option<Id>>(4)?,
+    ) {
         (Some(id), ..) => MemoTarget::Source(id),
         (_, Some(id), ..) => MemoTarget::Code(id),
         (_, _, Some(id), _) => MemoTarget::Coding(id),
@@ -62,7 +67,9 @@ impl Project {
     /// Memos about `target`, oldest first.
     pub fn memos(&self, target: MemoTarget) -> Result<Vec<Memo>> {
         let (cond, id) = match target {
-            MemoTarget::Project => ("source_id IS NULL AND code_id IS NULL AND coding_id IS NULL AND case_id IS NULL", None),
+            MemoTarget::Project => {
+                ("source_id IS NULL AND code_id IS NULL AND coding_id IS NULL AND case_id IS NULL", None)
+            }
             MemoTarget::Source(id) => ("source_id = ?1", Some(id)),
             MemoTarget::Code(id) => ("code_id = ?1", Some(id)),
             MemoTarget::Coding(id) => ("coding_id = ?1", Some(id)),
@@ -74,6 +81,12 @@ impl Project {
             None => st.query_map([], memo_row)?.collect::<Result<Vec<_>, _>>()?,
         };
         Ok(rows)
+    }
+
+    /// One memo.
+    pub fn memo(&self, id: Id) -> Result<Memo> {
+        let mut st = self.conn().prepare_cached(&format!("SELECT {MEMO_COLUMNS} FROM memos WHERE id = ?1"))?;
+        st.query_row([id], memo_row).optional()?.ok_or_else(|| Error::NotFound { what: "memo", key: id.to_string() })
     }
 
     /// Replaces a memo's title and text.

@@ -4,8 +4,8 @@
 
 pub mod attributes;
 pub mod cases;
-pub mod codes;
 pub(crate) mod coders;
+pub mod codes;
 pub mod codings;
 pub mod history;
 pub mod memos;

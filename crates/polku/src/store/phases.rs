@@ -12,7 +12,8 @@ use crate::{Error, Project, Result};
 impl Project {
     /// The project's journey phases in order.
     pub fn phases(&self) -> Result<Vec<Phase>> {
-        let mut st = self.conn().prepare("SELECT id, key, name, description, position FROM phases ORDER BY position, id")?;
+        let mut st =
+            self.conn().prepare("SELECT id, key, name, description, position FROM phases ORDER BY position, id")?;
         let rows = st.query_map([], |r| {
             Ok(Phase { id: r.get(0)?, key: r.get(1)?, name: r.get(2)?, description: r.get(3)?, position: r.get(4)? })
         })?;

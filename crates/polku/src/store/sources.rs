@@ -341,7 +341,8 @@ impl Project {
     pub fn source_view(&self, id: Id) -> Result<SourceView> {
         let source = self.source(id)?;
         let mut attributes = self.source_attributes(id)?;
-        let case_id: Option<Id> = self.conn().query_row("SELECT case_id FROM sources WHERE id = ?1", [id], |r| r.get(0))?;
+        let case_id: Option<Id> =
+            self.conn().query_row("SELECT case_id FROM sources WHERE id = ?1", [id], |r| r.get(0))?;
         if let Some(case) = case_id {
             attributes.extend(attributes::get(self.conn(), Scope::Case, case)?);
         }

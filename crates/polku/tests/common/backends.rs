@@ -28,7 +28,8 @@ pub fn paraphrases_are_closer(e: &dyn Embedder) {
 /// A sentence gets the same vector alone and in the middle of a padded batch.
 pub fn batching_keeps_a_vector(e: &dyn Embedder) {
     let alone = e.embed(&["Support answered within an hour."]).unwrap();
-    let many: Vec<String> = (0..40).map(|i| format!("Filler sentence number {i} with some more words in it.")).collect();
+    let many: Vec<String> =
+        (0..40).map(|i| format!("Filler sentence number {i} with some more words in it.")).collect();
     let mut texts: Vec<&str> = many.iter().map(String::as_str).collect();
     texts.insert(17, "Support answered within an hour.");
     let together = e.embed(&texts).unwrap();

@@ -16,7 +16,13 @@ pub fn project() -> (tempfile::TempDir, Project) {
 }
 
 /// Writes `bytes` as `name` in `dir` and imports it.
-pub fn import(p: &mut Project, dir: &tempfile::TempDir, name: &str, bytes: &[u8], opts: &ImportOptions) -> polku::Result<polku::import::ImportReport> {
+pub fn import(
+    p: &mut Project,
+    dir: &tempfile::TempDir,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> polku::Result<polku::import::ImportReport> {
     let path: PathBuf = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     p.import_file(&path, opts, &mut |_, _| true)

@@ -1,12 +1,10 @@
-// The few sentences a dashboard opens with, so a CX owner sees what matters without reading
-// a chart: the biggest drag and lift on the score, the worst-feeling theme in a phase, and
-// the weakest phase. Only figures whose interval excludes zero, and cells with enough
-// mentions and a clearly negative mean, are stated.
+// The dashboard's findings in the UI's language. Which findings hold (intervals that exclude
+// zero, cells with enough mentions, phases large enough) is decided by the core
+// (`metrics::findings`); this file only words the figures it returns.
 
-import type { Dashboard } from "../../lib/bindings";
+import type { Finding, Scale } from "../../lib/bindings";
 import { digitsOf } from "../../lib/charts";
 import { formatFixed, scaleLabel, type MessageKey } from "../../lib/i18n";
-import { NEUTRAL_BAND } from "../../lib/sentiment";
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -14,58 +12,38 @@ function signed(n: number, digits: number): string {
   return (n > 0 ? "+" : "") + formatFixed(n, digits);
 }
 
-/** Plain-language findings of a dashboard, most important first. */
-export function findings(d: Dashboard, t: T): string[] {
-  const out: string[] = [];
-  const scale = scaleLabel(d.scale);
-  const dg = digitsOf(d.scale);
-  const clear = d.drivers.drivers.filter((x) => x.impact && x.impact.low != null && x.impact.high != null && (x.impact.low > 0 || x.impact.high < 0));
-  const drag = clear.filter((x) => (x.impact?.value ?? 0) < 0).sort((a, b) => (a.impact?.value ?? 0) - (b.impact?.value ?? 0))[0];
-  const lift = clear.filter((x) => (x.impact?.value ?? 0) > 0).sort((a, b) => (b.impact?.value ?? 0) - (a.impact?.value ?? 0))[0];
-  for (const [x, key] of [
-    [drag, "dashboard.finding.drag"],
-    [lift, "dashboard.finding.lift"],
-  ] as const) {
-    if (!x || x.impact?.value == null) continue;
-    out.push(
-      t(key, {
-        item: x.item.label,
-        scale,
-        impact: signed(x.impact.value, dg + 1),
-        with: formatFixed(x.with.value ?? 0, dg),
-        without: formatFixed(x.without.value ?? 0, dg),
-        share: formatFixed(x.share ?? 0, 1),
-      }),
-    );
+/** One finding as a sentence. */
+export function findingText(f: Finding, scale: Scale, t: T): string {
+  const sc = scaleLabel(scale);
+  const dg = digitsOf(scale);
+  switch (f.kind) {
+    case "drag":
+    case "lift":
+      return t(f.kind === "drag" ? "dashboard.finding.drag" : "dashboard.finding.lift", {
+        item: f.item,
+        scale: sc,
+        impact: signed(f.impact.value ?? 0, dg + 1),
+        with: formatFixed(f.with ?? 0, dg),
+        without: formatFixed(f.without ?? 0, dg),
+        share: formatFixed(f.share ?? 0, 1),
+      });
+    case "worst_cell":
+      return t("dashboard.finding.worstCell", {
+        item: f.item,
+        phase: f.phase ?? t("dashboard.chart.noPhase"),
+        sentiment: formatFixed(f.sentiment ?? 0, 2),
+        n: f.mentions,
+      });
+    case "weakest_phase":
+      return t("dashboard.finding.weakestPhase", {
+        phase: f.phase,
+        scale: sc,
+        value: formatFixed(f.summary.value ?? 0, dg),
+        low: formatFixed(f.summary.low ?? 0, dg),
+        high: formatFixed(f.summary.high ?? 0, dg),
+        n: f.summary.n,
+      });
   }
-  // The most negative cell that rests on enough mentions.
-  let worst: { item: string; column: number; sentiment: number; n: number } | null = null;
-  for (const row of d.matrix.rows) {
-    for (const [i, c] of row.cells.entries()) {
-      if (!c.small && c.sentiment != null && (!worst || c.sentiment < worst.sentiment)) {
-        worst = { item: row.item.label, column: i, sentiment: c.sentiment, n: c.mentions };
-      }
-    }
-  }
-  if (worst && worst.sentiment <= -NEUTRAL_BAND) {
-    const phase = d.matrix.columns[worst.column].phase?.name ?? t("dashboard.chart.noPhase");
-    out.push(t("dashboard.finding.worstCell", { item: worst.item, phase, sentiment: formatFixed(worst.sentiment, 2), n: worst.n }));
-  }
-  const phases = d.by_phase.rows.filter((r) => !r.summary.small && r.summary.value != null && r.key !== "");
-  if (phases.length > 1) {
-    const low = phases.reduce((a, b) => ((b.summary.value ?? 0) < (a.summary.value ?? 0) ? b : a));
-    out.push(
-      t("dashboard.finding.weakestPhase", {
-        phase: low.label,
-        scale,
-        value: formatFixed(low.summary.value ?? 0, dg),
-        low: formatFixed(low.summary.low ?? 0, dg),
-        high: formatFixed(low.summary.high ?? 0, dg),
-        n: low.summary.n,
-      }),
-    );
-  }
-  return out;
 }
 
 /** Every month `YYYY-MM` from `first` to `last`, for the period menus. */

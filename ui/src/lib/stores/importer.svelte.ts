@@ -1,7 +1,7 @@
 // One import at a time: progress from the core's channel, cancel, and per-file outcomes.
 
 import { Channel } from "@tauri-apps/api/core";
-import { api, type ImportOutcome, type ImportProgress } from "../backend";
+import { api, type FileOutcome, type FileProgress } from "../backend";
 import { project } from "./project.svelte";
 import { fail } from "./status.svelte";
 
@@ -10,18 +10,18 @@ export const importer = $state({
   open: false,
   running: false,
   cancelling: false,
-  progress: null as ImportProgress | null,
-  outcomes: [] as ImportOutcome[],
+  progress: null as FileProgress | null,
+  outcomes: [] as FileOutcome[],
 });
 
-export async function importPaths(paths: string[]): Promise<ImportOutcome[] | null> {
+export async function importPaths(paths: string[]): Promise<FileOutcome[] | null> {
   if (paths.length === 0 || importer.running) return null;
   importer.open = true;
   importer.running = true;
   importer.cancelling = false;
   importer.outcomes = [];
   importer.progress = null;
-  const channel = new Channel<ImportProgress>();
+  const channel = new Channel<FileProgress>();
   channel.onmessage = (p) => {
     importer.progress = p;
   };

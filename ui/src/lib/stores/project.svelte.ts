@@ -2,7 +2,6 @@
 // from the core after every change. `revision` ticks on each change so views can reload too.
 
 import { api, type Code, type EditSummary, type HistoryState, type Phase, type ProjectOverview } from "../backend";
-import { codePath } from "../codes";
 import { t } from "../i18n";
 import { resetNav } from "./nav.svelte";
 import { fail, say } from "./status.svelte";
@@ -33,9 +32,9 @@ class ProjectStore {
   codeById = $derived(new Map(this.codes.map((c) => [c.id, c])));
   phaseByKey = $derived(new Map(this.phases.map((p) => [p.key, p])));
 
-  /** `Parent / Child` of a code id. */
+  /** `Parent / Child` of a code id, as the core names it. */
   path(id: number): string {
-    return codePath(this.codeById, id);
+    return this.codeById.get(id)?.path ?? "";
   }
 
   async load(): Promise<void> {

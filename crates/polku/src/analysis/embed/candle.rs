@@ -28,17 +28,20 @@ impl CandleEmbedder {
     pub fn load(dir: &Path) -> Result<Self> {
         let info = installed::inspect(dir)?;
         let config_path = dir.join("config.json");
-        let config: Config = serde_json::from_slice(&std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?)
-            .map_err(|e| model_err(dir, "config.json", e))?;
-        let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| model_err(dir, "tokenizer.json", e))?;
+        let config: Config =
+            serde_json::from_slice(&std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?)
+                .map_err(|e| model_err(dir, "config.json", e))?;
+        let mut tokenizer =
+            Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| model_err(dir, "tokenizer.json", e))?;
         tokenizer
             .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
             .map_err(|e| model_err(dir, "tokenizer.json", e))?;
         tokenizer.with_padding(Some(PaddingParams { strategy: PaddingStrategy::BatchLongest, ..Default::default() }));
         // SAFETY: the weights file is memory-mapped read-only; Polku never writes model files
         // while they are loaded.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[dir.join("model.safetensors")], DType::F32, &Device::Cpu) }
-            .map_err(|e| model_err(dir, "model.safetensors", e))?;
+        let vb =
+            unsafe { VarBuilder::from_mmaped_safetensors(&[dir.join("model.safetensors")], DType::F32, &Device::Cpu) }
+                .map_err(|e| model_err(dir, "model.safetensors", e))?;
         let model = BertModel::load(vb, &config).map_err(|e| model_err(dir, "model.safetensors", e))?;
         Ok(CandleEmbedder { model, tokenizer, info })
     }
@@ -49,7 +52,8 @@ impl CandleEmbedder {
     }
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let enc = self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+        let enc =
+            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let len = enc.first().map_or(0, |e| e.get_ids().len());
         let ids: Vec<u32> = enc.iter().flat_map(|e| e.get_ids().iter().copied()).collect();
         let mask: Vec<u32> = enc.iter().flat_map(|e| e.get_attention_mask().iter().copied()).collect();

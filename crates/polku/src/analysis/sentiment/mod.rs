@@ -347,7 +347,9 @@ mod tests {
     #[test]
     fn labels_follow_the_neutral_band() {
         assert_eq!(SentimentLabel::of(0.5), SentimentLabel::Positive);
+        assert_eq!(SentimentLabel::of(0.2), SentimentLabel::Positive, "the band's edge is not neutral");
         assert_eq!(SentimentLabel::of(0.1), SentimentLabel::Neutral);
+        assert_eq!(SentimentLabel::of(-0.19), SentimentLabel::Neutral);
         assert_eq!(SentimentLabel::of(-0.2), SentimentLabel::Negative);
     }
 

@@ -86,8 +86,10 @@ pub fn discover(inputs: &[ThemeInput], opts: &ThemeOptions) -> Vec<Theme> {
         .collect();
     let vectors: Vec<&[f32]> = usable.iter().map(|&i| inputs[i].vector).collect();
     // Small collections keep whole topics: the cap never goes below a few minimum-size themes.
-    let max_cluster_size = ((inputs.len() as f32 * opts.max_share.clamp(0.0, 1.0)).ceil() as usize).max(4 * opts.min_cluster_size);
-    let params = hdbscan::Params { min_cluster_size: opts.min_cluster_size, min_samples: opts.min_samples, max_cluster_size };
+    let max_cluster_size =
+        ((inputs.len() as f32 * opts.max_share.clamp(0.0, 1.0)).ceil() as usize).max(4 * opts.min_cluster_size);
+    let params =
+        hdbscan::Params { min_cluster_size: opts.min_cluster_size, min_samples: opts.min_samples, max_cluster_size };
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (&i, label) in usable.iter().zip(hdbscan::cluster(&vectors, params)) {
         if let Some(c) = label {
@@ -399,8 +401,11 @@ mod tests {
     fn c_tf_idf_prefers_terms_of_one_theme() {
         let texts = ["toimitus myöhässä", "toimituksen seuranta", "toimitus myöhästyi", "lasku väärin myöhässä"];
         let zero = [0f32; 2];
-        let inputs: Vec<ThemeInput> =
-            texts.iter().enumerate().map(|(i, t)| ThemeInput { id: i as i64, text: t, lang: "fi", vector: &zero }).collect();
+        let inputs: Vec<ThemeInput> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ThemeInput { id: i as i64, text: t, lang: "fi", vector: &zero })
+            .collect();
         let terms = distinctive_terms(&inputs, &[vec![0, 1, 2], vec![3]], 10);
         // Cluster 0: toimitus ×3, myöhässä, seuranta, myöhästyi (6 terms); cluster 1: lasku, väärin, myöhässä.
         // A = 9 / 2; toimitus: 3/6 · ln(1 + 4.5/3).
@@ -416,7 +421,8 @@ mod tests {
     fn timing() {
         let mut rng = Rng(42);
         let vectors: Vec<Vec<f32>> = (0..10_000).map(|_| rng.unit(DIM)).collect();
-        let texts: Vec<String> = (0..10_000).map(|i| format!("sentence number {i} about toimitus and delivery")).collect();
+        let texts: Vec<String> =
+            (0..10_000).map(|i| format!("sentence number {i} about toimitus and delivery")).collect();
         let langs = vec!["en"; 10_000];
         let inputs = inputs(&texts, &langs, &vectors);
         let start = std::time::Instant::now();

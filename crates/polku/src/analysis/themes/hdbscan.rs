@@ -238,7 +238,8 @@ fn condense(n: usize, merges: &[Merge], min_cluster_size: usize) -> Condensed {
     let zero = if min_positive.is_finite() { min_positive / 2.0 } else { 1.0 };
     let lambda = |d: f32| 1.0 / f64::from(if d > 0.0 { d } else { zero });
     let size = |x: usize| if x < n { 1 } else { merges[x - n].size };
-    let mut c = Condensed { parent: vec![0], birth: vec![0.0], stability: vec![0.0], size: vec![n], point_cluster: vec![0; n] };
+    let mut c =
+        Condensed { parent: vec![0], birth: vec![0.0], stability: vec![0.0], size: vec![n], point_cluster: vec![0; n] };
     let mut stack = vec![(2 * n - 2, 0usize)];
     let mut below = Vec::new();
     while let Some((node, cluster)) = stack.pop() {
@@ -410,8 +411,10 @@ mod tests {
         let m = Matrix::new(&refs);
         let core = core_distances(&m, 2, 1);
         let prim: f32 = minimum_spanning_tree(&m, &core).iter().map(|e| e.2).sum();
-        let mut pairs: Vec<(usize, usize, f32)> =
-            (0..60).flat_map(|i| (i + 1..60).map(move |j| (i, j))).map(|(i, j)| (i, j, m.dist2(i, j).max(core[i]).max(core[j]))).collect();
+        let mut pairs: Vec<(usize, usize, f32)> = (0..60)
+            .flat_map(|i| (i + 1..60).map(move |j| (i, j)))
+            .map(|(i, j)| (i, j, m.dist2(i, j).max(core[i]).max(core[j])))
+            .collect();
         pairs.sort_by(|a, b| a.2.total_cmp(&b.2));
         let mut comp: Vec<usize> = (0..60).collect();
         let mut kruskal = 0.0;

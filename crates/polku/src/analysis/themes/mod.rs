@@ -73,7 +73,8 @@ impl Project {
         Ok(found
             .into_iter()
             .map(|theme| {
-                let quotes = theme.representatives.iter().filter_map(|id| text_of.get(id).map(|t| t.to_string())).collect();
+                let quotes =
+                    theme.representatives.iter().filter_map(|id| text_of.get(id).map(|t| t.to_string())).collect();
                 ThemeWithQuotes { theme, quotes }
             })
             .collect())

@@ -21,6 +21,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::discover::{self, Theme, ThemeInput, ThemeOptions};
+use crate::analysis::sentiment::SentimentLabel;
 use crate::analysis::vectors::quantize::dequantize;
 use crate::analysis::vectors::rows::{dot, mean_direction};
 use crate::domain::{Id, Origin};
@@ -92,6 +93,8 @@ pub struct StoredTheme {
     pub sentence_count: u32,
     /// Mean sentiment (-1…1) of its sentences that have one; `None` when none has.
     pub mean_sentiment: Option<f64>,
+    /// The label of the mean ([`SentimentLabel::of`]); `None` when there is no mean.
+    pub sentiment_label: Option<SentimentLabel>,
     /// Representative sentences, best first.
     pub quotes: Vec<ThemeQuote>,
 }
@@ -290,6 +293,7 @@ impl Project {
                     curated: r.get(6)?,
                     sentence_count: r.get(7)?,
                     mean_sentiment: r.get(8)?,
+                    sentiment_label: r.get::<_, Option<f64>>(8)?.map(|m| SentimentLabel::of(m as f32)),
                     quotes: Vec::new(),
                 })
             })?

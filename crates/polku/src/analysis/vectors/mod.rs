@@ -100,7 +100,13 @@ impl Project {
     }
 
     /// The `limit` stored sentences most similar to `text` ("find passages like this one").
-    pub fn similar_sentences(&self, embedder: &dyn Embedder, model: &str, text: &str, limit: usize) -> Result<Vec<SimilarSentence>> {
+    pub fn similar_sentences(
+        &self,
+        embedder: &dyn Embedder,
+        model: &str,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<SimilarSentence>> {
         let query = embedder.embed(&[text])?.pop().unwrap_or_default();
         let mut st = self.conn().prepare_cached("SELECT id, embedding FROM sentences WHERE model = ?1")?;
         let mut scored: Vec<(f32, Id)> = st
