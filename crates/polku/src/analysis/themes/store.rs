@@ -241,11 +241,12 @@ impl Project {
             let mut report = ThemeSaveReport { saved: 0, kept: kept as u32, absorbed: 0 };
             for theme in themes {
                 let mut members: Vec<Id> = Vec::new();
+                let mut in_theme: HashSet<Id> = HashSet::new();
                 for &m in &theme.members {
                     if exists.query_row(params![m, model], |_| Ok(())).optional()?.is_none() {
                         return Err(Error::NotFound { what: "sentence of this model", key: format!("{m} ({model})") });
                     }
-                    if !claimed.contains(&m) && !members.contains(&m) {
+                    if !claimed.contains(&m) && in_theme.insert(m) {
                         members.push(m);
                     }
                 }
