@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::facts::{Facts, Item, ItemKind, NONE};
-use super::overview::{scale_index, SCALES};
-use super::scores::{Summary, Tally};
+use super::scores::{scale_index, Summary, Tally, SCALES};
 use super::MetricsFilter;
 use crate::domain::{Scale, SourceKind};
 use crate::{Project, Result};

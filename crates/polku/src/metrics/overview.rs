@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::breakdown::Period;
 use super::facts::Facts;
-use super::scores::{Summary, Tally};
+use super::scores::{scale_index, Summary, Tally, SCALES};
 use super::MetricsFilter;
-use crate::domain::{Phase, Scale};
+use crate::domain::Phase;
 use crate::{Project, Result};
 
 /// The values an attribute takes, for filter menus.
@@ -36,13 +36,6 @@ pub struct MetricsOverview {
     pub last_month: Option<String>,
     pub themes: u32,
     pub codes: u32,
-}
-
-/// The scales in the order views list them.
-pub(crate) const SCALES: [Scale; 4] = [Scale::Nps, Scale::Csat, Scale::Ces, Scale::Stars];
-
-pub(crate) fn scale_index(scale: Scale) -> usize {
-    SCALES.iter().position(|s| *s == scale).unwrap_or(0)
 }
 
 impl Facts {

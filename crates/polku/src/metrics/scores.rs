@@ -126,6 +126,13 @@ impl Tally {
     }
 }
 
+/// The scales in the order views list them.
+pub(crate) const SCALES: [Scale; 4] = [Scale::Nps, Scale::Csat, Scale::Ces, Scale::Stars];
+
+pub(crate) fn scale_index(scale: Scale) -> usize {
+    SCALES.iter().position(|s| *s == scale).unwrap_or(0)
+}
+
 /// The range the headline figure of `scale` can take (interval ends are clipped to it).
 pub fn bounds(scale: Scale) -> (f64, f64) {
     match scale {
