@@ -1,4 +1,5 @@
-//! Text utilities every layer needs: character offsets, content hashes, dates, numbers.
+//! Text utilities every layer needs: character offsets, content hashes, numbers (dates are in
+//! [`crate::dates`]).
 //!
 //! Offsets in Polku always count Unicode scalar values (Rust `char`s), as REFI-QDA does, never
 //! bytes or UTF-16 units: a coding stays put whatever encoding the text travels in.

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Id, SourceKind};
 use crate::search::Touched;
 use crate::store::sources::{self, NewSource};
-use crate::{language as lang, Error, Location, Project, Result};
+use crate::{language, Error, Location, Project, Result};
 
 pub use batch::{FileError, FileOutcome, FileProgress};
 pub use table::ColumnMapping;
@@ -317,7 +317,7 @@ fn title_from(file_name: &str) -> String {
 /// Detects each source's language; too-short texts get the file's dominant language.
 fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
     if let Some(l) = forced {
-        let l = lang::normalize(l);
+        let l = language::normalize(l);
         sources.iter_mut().for_each(|s| s.language = l.clone());
         return;
     }
@@ -331,7 +331,7 @@ fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|s| if s.language.is_empty() { lang::detect(&s.text) } else { None })
+                        .map(|s| if s.language.is_empty() { language::detect(&s.text) } else { None })
                         .collect::<Vec<_>>()
                 })
             })
@@ -341,7 +341,7 @@ fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
     for d in detected.iter().flatten() {
         *votes.entry(d).or_default() += 1;
     }
-    let dominant = votes.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| l).unwrap_or(lang::UNDETERMINED);
+    let dominant = votes.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| l).unwrap_or(language::UNDETERMINED);
     for (s, d) in sources.iter_mut().zip(detected) {
         if s.language.is_empty() {
             s.language = d.unwrap_or(dominant).to_string();

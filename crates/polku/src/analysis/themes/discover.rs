@@ -74,8 +74,8 @@ impl Default for ThemeOptions {
 }
 
 /// Clusters sentence vectors with a method that needs no cluster count and leaves noise out (HDBSCAN), names each
-/// cluster by class-based TF-IDF over terms analysed with Polku's own per-language analyzers (search::analysis::analyzer(lang)
-/// and search::analysis::tokens, so Finnish inflections fold: toimitus/toimituksen count as one term), and picks representative
+/// cluster by class-based TF-IDF over terms analysed with Polku's own per-language analyzers (language::analyzers::analyzer(lang)
+/// and language::analyzers::tokens, so Finnish inflections fold: toimitus/toimituksen count as one term), and picks representative
 /// quotes. Returns themes sorted by size, largest first; sentences in no theme are noise and are left out.
 pub fn discover(inputs: &[ThemeInput], opts: &ThemeOptions) -> Vec<Theme> {
     let mut lengths: HashMap<usize, usize> = HashMap::new();
