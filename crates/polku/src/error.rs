@@ -3,6 +3,33 @@
 
 use std::path::PathBuf;
 
+/// An error as a front end reports it: a stable kind to branch on ([`Error::kind`], or a front
+/// end's own such as `no_project`) and the message, which names the file, line or field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ErrorReport {
+    pub kind: String,
+    pub message: String,
+}
+
+impl ErrorReport {
+    pub fn new(kind: &str, message: impl Into<String>) -> ErrorReport {
+        ErrorReport { kind: kind.into(), message: message.into() }
+    }
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        ErrorReport::new(e.kind(), e.to_string())
+    }
+}
+
+impl From<Error> for ErrorReport {
+    fn from(e: Error) -> Self {
+        ErrorReport::from(&e)
+    }
+}
+
 /// Where in an input file a problem sits, so the user can open the file and fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {

@@ -19,6 +19,6 @@ pub mod stats;
 pub mod store;
 pub mod text;
 
-pub use error::{Error, Location, Result};
+pub use error::{Error, ErrorReport, Location, Result};
 pub use project::Project;
 pub use schema::SCHEMA_VERSION;

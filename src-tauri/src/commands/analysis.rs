@@ -88,7 +88,7 @@ pub async fn analysis_overview(state: State<'_, AppState>) -> Res<AnalysisOvervi
 pub async fn analyze(app: tauri::AppHandle, on_progress: Channel<AnalysisProgress>) -> Res<AnalysisReport> {
     let state = app.state::<AppState>();
     if state.analysis_running.swap(true, Ordering::SeqCst) {
-        return Err(UiError::busy());
+        return Err(super::busy());
     }
     state.cancel_analysis.store(false, Ordering::SeqCst);
     let worker = app.clone();

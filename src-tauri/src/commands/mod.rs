@@ -13,8 +13,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use serde::Serialize;
-use specta::Type;
 use tauri::ipc::{Channel, IpcResponse};
 
 use polku::Project;
@@ -34,38 +32,19 @@ pub mod sources;
 pub mod suggestions;
 pub mod themes;
 
-/// An error as the UI shows it: a stable kind to branch on and the core's message, which
-/// names the file, line or field at fault.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
-pub struct UiError {
-    /// `no_project`, `not_found`, `invalid`, `query`, `import`, `already_imported`,
-    /// `not_a_project`, `schema_too_new`, `model`, `model_missing` (no usable model folder),
-    /// `busy` (an analysis is running), `cancelled`, `io` or `internal`.
-    pub kind: String,
-    pub message: String,
+/// An error as the UI shows it ([`polku::ErrorReport`]). Besides the core's kinds
+/// ([`polku::Error::kind`]) the shell reports `no_project`, `model_missing` (no usable model
+/// folder) and `busy` (an analysis is running).
+pub type UiError = polku::ErrorReport;
+
+/// What a command that needs a project answers on the start screen.
+fn no_project() -> UiError {
+    UiError::new("no_project", "no project is open")
 }
 
-impl From<polku::Error> for UiError {
-    fn from(e: polku::Error) -> Self {
-        UiError::new(e.kind(), e.to_string())
-    }
-}
-
-impl UiError {
-    /// An error of one of the kinds listed on [`UiError::kind`].
-    fn new(kind: &str, message: impl Into<String>) -> UiError {
-        UiError { kind: kind.into(), message: message.into() }
-    }
-
-    /// What a command that needs a project answers on the start screen.
-    fn no_project() -> UiError {
-        UiError::new("no_project", "no project is open")
-    }
-
-    /// What a command answers instead of waiting while an analysis holds the project.
-    fn busy() -> UiError {
-        UiError::new("busy", "an analysis is running; it holds the project until it ends or is stopped")
-    }
+/// What a command answers instead of waiting while an analysis holds the project.
+fn busy() -> UiError {
+    UiError::new("busy", "an analysis is running; it holds the project until it ends or is stopped")
 }
 
 type Res<T> = Result<T, UiError>;
@@ -86,14 +65,14 @@ impl AppState {
     /// Runs `f` on the open project.
     fn with<T>(&self, f: impl FnOnce(&mut Project) -> polku::Result<T>) -> Res<T> {
         let mut guard = lock(&self.project);
-        let project = guard.as_mut().ok_or_else(UiError::no_project)?;
+        let project = guard.as_mut().ok_or_else(no_project)?;
         Ok(f(project)?)
     }
 
     /// Like [`AppState::with`], but refuses (instead of waiting) while an analysis runs.
     fn with_idle<T>(&self, f: impl FnOnce(&mut Project) -> polku::Result<T>) -> Res<T> {
         if self.analysis_running.load(Ordering::SeqCst) {
-            return Err(UiError::busy());
+            return Err(busy());
         }
         self.with(f)
     }

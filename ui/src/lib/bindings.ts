@@ -7,140 +7,140 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  Projects opened before, newest first. */
-	recentProjects: () => typedError<RecentProject[], UiError>(__TAURI_INVOKE("recent_projects")),
+	recentProjects: () => typedError<RecentProject[], ErrorReport>(__TAURI_INVOKE("recent_projects")),
 	/**  Opens an existing project file. */
-	openProject: (path: string) => typedError<ProjectOverview, UiError>(__TAURI_INVOKE("open_project", { path })),
+	openProject: (path: string) => typedError<ProjectOverview, ErrorReport>(__TAURI_INVOKE("open_project", { path })),
 	/**  Creates a new, empty project file. */
-	createProject: (path: string, name: string) => typedError<ProjectOverview, UiError>(__TAURI_INVOKE("create_project", { path, name })),
+	createProject: (path: string, name: string) => typedError<ProjectOverview, ErrorReport>(__TAURI_INVOKE("create_project", { path, name })),
 	/**  Opens the demo project, building it on first use. */
-	openDemo: () => typedError<ProjectOverview, UiError>(__TAURI_INVOKE("open_demo")),
+	openDemo: () => typedError<ProjectOverview, ErrorReport>(__TAURI_INVOKE("open_demo")),
 	/**  The open project at a glance; `None` when no project is open (the start screen). */
-	projectOverview: () => typedError<ProjectOverview | null, UiError>(__TAURI_INVOKE("project_overview")),
+	projectOverview: () => typedError<ProjectOverview | null, ErrorReport>(__TAURI_INVOKE("project_overview")),
 	/**  Sources matching a filter, one page at a time. */
-	listSources: (filter: SourceFilter) => typedError<SourcePage, UiError>(__TAURI_INVOKE("list_sources", { filter })),
+	listSources: (filter: SourceFilter) => typedError<SourcePage, ErrorReport>(__TAURI_INVOKE("list_sources", { filter })),
 	/**  Everything the reader shows for one source. */
-	sourceView: (id: number) => typedError<SourceView, UiError>(__TAURI_INVOKE("source_view", { id })),
+	sourceView: (id: number) => typedError<SourceView, ErrorReport>(__TAURI_INVOKE("source_view", { id })),
 	/**  Keyword search with keyword-in-context hits. */
-	search: (query: string, limit: number, offset: number) => typedError<SearchResults, UiError>(__TAURI_INVOKE("search", { query, limit, offset })),
+	search: (query: string, limit: number, offset: number) => typedError<SearchResults, ErrorReport>(__TAURI_INVOKE("search", { query, limit, offset })),
 	/**  The codebook with counts. */
-	codes: () => typedError<Code[], UiError>(__TAURI_INVOKE("codes")),
+	codes: () => typedError<Code[], ErrorReport>(__TAURI_INVOKE("codes")),
 	/**  Creates a code (under `parent_id`, or at the top level). */
-	createCode: (name: string, parentId: number | null, color: string | null, description: string) => typedError<Code, UiError>(__TAURI_INVOKE("create_code", { name, parentId, color, description })),
+	createCode: (name: string, parentId: number | null, color: string | null, description: string) => typedError<Code, ErrorReport>(__TAURI_INVOKE("create_code", { name, parentId, color, description })),
 	/**  Renames, recolours, describes or moves a code. */
-	updateCode: (id: number, change: CodeChange) => typedError<Code, UiError>(__TAURI_INVOKE("update_code", { id, change })),
+	updateCode: (id: number, change: CodeChange) => typedError<Code, ErrorReport>(__TAURI_INVOKE("update_code", { id, change })),
 	/**  Merges code `from` into `into` (its codings move, `from` goes). */
-	mergeCodes: (from: number, into: number) => typedError<null, UiError>(__TAURI_INVOKE("merge_codes", { from, into })),
+	mergeCodes: (from: number, into: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("merge_codes", { from, into })),
 	/**  What deleting a code would take with it, for the confirmation. */
-	deleteCodeImpact: (id: number) => typedError<DeleteImpact, UiError>(__TAURI_INVOKE("delete_code_impact", { id })),
+	deleteCodeImpact: (id: number) => typedError<DeleteImpact, ErrorReport>(__TAURI_INVOKE("delete_code_impact", { id })),
 	/**  Deletes a code with its sub-codes, codings and memos. */
-	deleteCode: (id: number) => typedError<DeleteImpact, UiError>(__TAURI_INVOKE("delete_code", { id })),
+	deleteCode: (id: number) => typedError<DeleteImpact, ErrorReport>(__TAURI_INVOKE("delete_code", { id })),
 	/**  Codes a range of a source by hand. */
-	addCoding: (sourceId: number, start: number, end: number, codeId: number) => typedError<Coding, UiError>(__TAURI_INVOKE("add_coding", { sourceId, start, end, codeId })),
+	addCoding: (sourceId: number, start: number, end: number, codeId: number) => typedError<Coding, ErrorReport>(__TAURI_INVOKE("add_coding", { sourceId, start, end, codeId })),
 	/**
 	 *  Creates a code and codes a range of a source with it, in one transaction (the quick-code
 	 *  palette's "new code"); returns both.
 	 */
-	createCodeAndCode: (name: string, parentId: number | null, sourceId: number, start: number, end: number) => typedError<[Code, Coding], UiError>(__TAURI_INVOKE("create_code_and_code", { name, parentId, sourceId, start, end })),
+	createCodeAndCode: (name: string, parentId: number | null, sourceId: number, start: number, end: number) => typedError<[Code, Coding], ErrorReport>(__TAURI_INVOKE("create_code_and_code", { name, parentId, sourceId, start, end })),
 	/**  Removes a coding. */
-	removeCoding: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("remove_coding", { id })),
+	removeCoding: (id: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("remove_coding", { id })),
 	/**  Moves a coding to another code (one undoable step; its memos stay). */
-	recodeCoding: (id: number, codeId: number) => typedError<Coding, UiError>(__TAURI_INVOKE("recode_coding", { id, codeId })),
+	recodeCoding: (id: number, codeId: number) => typedError<Coding, ErrorReport>(__TAURI_INVOKE("recode_coding", { id, codeId })),
 	/**  The passages coded with a code, with their exact words. */
-	codedPassages: (codeId: number) => typedError<CodedPassage[], UiError>(__TAURI_INVOKE("coded_passages", { codeId })),
+	codedPassages: (codeId: number) => typedError<CodedPassage[], ErrorReport>(__TAURI_INVOKE("coded_passages", { codeId })),
 	/**  "Code all hits" of a query; returns how many codings are new. */
-	codeAllHits: (query: string, codeId: number, scope: CodeScope) => typedError<number, UiError>(__TAURI_INVOKE("code_all_hits", { query, codeId, scope })),
+	codeAllHits: (query: string, codeId: number, scope: CodeScope) => typedError<number, ErrorReport>(__TAURI_INVOKE("code_all_hits", { query, codeId, scope })),
 	/**
 	 *  Codes the hits the user ticked, by the same rule as "code all hits"
 	 *  ([`polku::search::Hit::coded_ranges`]); returns how many codings are new.
 	 */
-	codeHits: (codeId: number, hits: Hit[], scope: CodeScope) => typedError<number, UiError>(__TAURI_INVOKE("code_hits", { codeId, hits, scope })),
+	codeHits: (codeId: number, hits: Hit[], scope: CodeScope) => typedError<number, ErrorReport>(__TAURI_INVOKE("code_hits", { codeId, hits, scope })),
 	/**  Undoes the last coding edit. */
-	undo: () => typedError<HistoryState, UiError>(__TAURI_INVOKE("undo")),
+	undo: () => typedError<HistoryState, ErrorReport>(__TAURI_INVOKE("undo")),
 	/**  Redoes the last undone coding edit. */
-	redo: () => typedError<HistoryState, UiError>(__TAURI_INVOKE("redo")),
+	redo: () => typedError<HistoryState, ErrorReport>(__TAURI_INVOKE("redo")),
 	/**  Whether undo and redo are possible. */
-	historyState: () => typedError<HistoryState, UiError>(__TAURI_INVOKE("history_state")),
+	historyState: () => typedError<HistoryState, ErrorReport>(__TAURI_INVOKE("history_state")),
 	/**  Memos about the project, a source, a code or a coding. */
-	memos: (target: MemoTarget) => typedError<Memo[], UiError>(__TAURI_INVOKE("memos", { target })),
+	memos: (target: MemoTarget) => typedError<Memo[], ErrorReport>(__TAURI_INVOKE("memos", { target })),
 	/**  Writes a new memo. */
-	addMemo: (target: MemoTarget, title: string, text: string) => typedError<Memo, UiError>(__TAURI_INVOKE("add_memo", { target, title, text })),
+	addMemo: (target: MemoTarget, title: string, text: string) => typedError<Memo, ErrorReport>(__TAURI_INVOKE("add_memo", { target, title, text })),
 	/**  Changes a memo's title and text. */
-	updateMemo: (id: number, title: string, text: string) => typedError<null, UiError>(__TAURI_INVOKE("update_memo", { id, title, text })),
+	updateMemo: (id: number, title: string, text: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("update_memo", { id, title, text })),
 	/**  Deletes a memo. */
-	deleteMemo: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("delete_memo", { id })),
+	deleteMemo: (id: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("delete_memo", { id })),
 	/**  The journey phases, in order. */
-	phases: () => typedError<Phase[], UiError>(__TAURI_INVOKE("phases")),
+	phases: () => typedError<Phase[], ErrorReport>(__TAURI_INVOKE("phases")),
 	/**  Replaces the journey phases (in this order); returns them as stored. */
-	setPhases: (phases: PhaseSpec[]) => typedError<Phase[], UiError>(__TAURI_INVOKE("set_phases", { phases })),
+	setPhases: (phases: PhaseSpec[]) => typedError<Phase[], ErrorReport>(__TAURI_INVOKE("set_phases", { phases })),
 	/**  Sets (or clears) a source's phase by hand. */
-	setSourcePhase: (sourceId: number, phaseKey: string | null) => typedError<null, UiError>(__TAURI_INVOKE("set_source_phase", { sourceId, phaseKey })),
+	setSourcePhase: (sourceId: number, phaseKey: string | null) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_source_phase", { sourceId, phaseKey })),
 	/**  Sets (or clears) the phase of one speaker turn. */
-	setSegmentPhase: (segmentId: number, phaseKey: string | null) => typedError<null, UiError>(__TAURI_INVOKE("set_segment_phase", { segmentId, phaseKey })),
+	setSegmentPhase: (segmentId: number, phaseKey: string | null) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_segment_phase", { segmentId, phaseKey })),
 	/**
 	 *  Imports files one by one, each in its own transaction ([`polku::Project::import_files`]):
 	 *  a bad file is reported and skipped, the others land. Progress streams on `on_progress`;
 	 *  `cancel_import` stops the file in progress (nothing of it is stored) and the rest.
 	 */
-	importFiles: (paths: string[], onProgress: Channel<FileProgress>) => typedError<FileOutcome[], UiError>(__TAURI_INVOKE("import_files", { paths, onProgress })),
+	importFiles: (paths: string[], onProgress: Channel<FileProgress>) => typedError<FileOutcome[], ErrorReport>(__TAURI_INVOKE("import_files", { paths, onProgress })),
 	/**  Asks a running import to stop. */
-	cancelImport: () => typedError<null, UiError>(__TAURI_INVOKE("cancel_import")),
+	cancelImport: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_import")),
 	/**  Shows the native "open files" dialog for import; empty when the user cancels. */
-	pickFiles: () => typedError<string[], UiError>(__TAURI_INVOKE("pick_files")),
+	pickFiles: () => typedError<string[], ErrorReport>(__TAURI_INVOKE("pick_files")),
 	/**  How far analysis has got, the sentiment counts, and whether the model is there. */
-	analysisOverview: () => typedError<AnalysisOverview, UiError>(__TAURI_INVOKE("analysis_overview")),
+	analysisOverview: () => typedError<AnalysisOverview, ErrorReport>(__TAURI_INVOKE("analysis_overview")),
 	/**
 	 *  Runs the whole analysis (embed → sentiment → themes → phases → suggestions) on a worker
 	 *  thread, loading the model on first use. Progress streams on `on_progress`;
 	 *  `cancel_analysis` stops after the current batch (error `cancelled`; finished batches stay,
 	 *  so running again continues). The project is held for the run: other commands wait.
 	 */
-	analyze: (onProgress: Channel<AnalysisProgress>) => typedError<AnalysisReport, UiError>(__TAURI_INVOKE("analyze", { onProgress })),
+	analyze: (onProgress: Channel<AnalysisProgress>) => typedError<AnalysisReport, ErrorReport>(__TAURI_INVOKE("analyze", { onProgress })),
 	/**
 	 *  Asks a running analysis to stop after its current batch. Not async: it runs even while
 	 *  every async worker waits for the project.
 	 */
-	cancelAnalysis: () => typedError<null, UiError>(__TAURI_INVOKE("cancel_analysis")),
+	cancelAnalysis: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_analysis")),
 	/**  The stored themes: active ones first (largest first), then discarded. */
-	themes: () => typedError<StoredTheme[], UiError>(__TAURI_INVOKE("themes")),
+	themes: () => typedError<StoredTheme[], ErrorReport>(__TAURI_INVOKE("themes")),
 	/**  Renames a theme (it then survives re-analysis). */
-	renameTheme: (id: number, name: string) => typedError<null, UiError>(__TAURI_INVOKE("rename_theme", { id, name })),
+	renameTheme: (id: number, name: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("rename_theme", { id, name })),
 	/**  Sets a theme aside (it stays listed as discarded). */
-	discardTheme: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("discard_theme", { id })),
+	discardTheme: (id: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("discard_theme", { id })),
 	/**  Brings a discarded theme back. */
-	restoreTheme: (id: number) => typedError<null, UiError>(__TAURI_INVOKE("restore_theme", { id })),
+	restoreTheme: (id: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("restore_theme", { id })),
 	/**  Splits a theme into the sub-themes its sentences form; returns their ids. */
-	splitTheme: (id: number) => typedError<number[], UiError>(__TAURI_INVOKE("split_theme", { id })),
+	splitTheme: (id: number) => typedError<number[], ErrorReport>(__TAURI_INVOKE("split_theme", { id })),
 	/**  Merges the themes `from` into `into`. */
-	mergeThemes: (into: number, from: number[]) => typedError<null, UiError>(__TAURI_INVOKE("merge_themes", { into, from })),
+	mergeThemes: (into: number, from: number[]) => typedError<null, ErrorReport>(__TAURI_INVOKE("merge_themes", { into, from })),
 	/**  Codes every sentence of a theme with an existing or a new code (one undoable step). */
-	promoteTheme: (id: number, to: PromoteTo) => typedError<Promotion, UiError>(__TAURI_INVOKE("promote_theme", { id, to })),
+	promoteTheme: (id: number, to: PromoteTo) => typedError<Promotion, ErrorReport>(__TAURI_INVOKE("promote_theme", { id, to })),
 	/**
 	 *  Suggested passages for one code (or, with `None`, the best `limit` of every code, in one
 	 *  pass), best first, and which codes have enough examples to learn from.
 	 */
-	codeSuggestions: (codeId: number | null, limit: number) => typedError<SuggestionReport, UiError>(__TAURI_INVOKE("code_suggestions", { codeId, limit })),
+	codeSuggestions: (codeId: number | null, limit: number) => typedError<SuggestionReport, ErrorReport>(__TAURI_INVOKE("code_suggestions", { codeId, limit })),
 	/**  Accepts a suggestion: it becomes a coding (origin `model`, with its confidence). */
-	acceptSuggestion: (suggestion: Suggestion) => typedError<number, UiError>(__TAURI_INVOKE("accept_suggestion", { suggestion })),
+	acceptSuggestion: (suggestion: Suggestion) => typedError<number, ErrorReport>(__TAURI_INVOKE("accept_suggestion", { suggestion })),
 	/**  The dashboard's opening view: figures per scale, the theme × phase matrix, drivers, trend. */
-	dashboard: (request: DashboardRequest) => typedError<Dashboard, UiError>(__TAURI_INVOKE("dashboard", { request })),
+	dashboard: (request: DashboardRequest) => typedError<Dashboard, ErrorReport>(__TAURI_INVOKE("dashboard", { request })),
 	/**  A score broken down by a slice (phase, attribute, channel, kind, period, theme, code). */
-	breakdown: (scale: Scale, by: SliceBy, filter: MetricsFilter) => typedError<Breakdown, UiError>(__TAURI_INVOKE("breakdown", { scale, by, filter })),
+	breakdown: (scale: Scale, by: SliceBy, filter: MetricsFilter) => typedError<Breakdown, ErrorReport>(__TAURI_INVOKE("breakdown", { scale, by, filter })),
 	/**  A score and the `top` largest themes or codes per month or quarter. */
-	trend: (scale: Scale, period: Period, kind: ItemKind, top: number, filter: MetricsFilter) => typedError<Trend, UiError>(__TAURI_INVOKE("trend", { scale, period, kind, top, filter })),
+	trend: (scale: Scale, period: Period, kind: ItemKind, top: number, filter: MetricsFilter) => typedError<Trend, ErrorReport>(__TAURI_INVOKE("trend", { scale, period, kind, top, filter })),
 	/**  Themes or codes × journey phases. */
-	themeMatrix: (kind: ItemKind, filter: MetricsFilter) => typedError<Matrix, UiError>(__TAURI_INVOKE("theme_matrix", { kind, filter })),
+	themeMatrix: (kind: ItemKind, filter: MetricsFilter) => typedError<Matrix, ErrorReport>(__TAURI_INVOKE("theme_matrix", { kind, filter })),
 	/**  The quotes behind a matrix cell, best first. */
-	cellQuotes: (kind: ItemKind, item: number, phase: PhasePick, filter: MetricsFilter, limit: number) => typedError<CellQuotes, UiError>(__TAURI_INVOKE("cell_quotes", { kind, item, phase, filter, limit })),
+	cellQuotes: (kind: ItemKind, item: number, phase: PhasePick, filter: MetricsFilter, limit: number) => typedError<CellQuotes, ErrorReport>(__TAURI_INVOKE("cell_quotes", { kind, item, phase, filter, limit })),
 	/**  Each theme's or code's pull on the score, biggest first. */
-	drivers: (scale: Scale, kind: ItemKind, filter: MetricsFilter) => typedError<DriverReport, UiError>(__TAURI_INVOKE("drivers", { scale, kind, filter })),
+	drivers: (scale: Scale, kind: ItemKind, filter: MetricsFilter) => typedError<DriverReport, ErrorReport>(__TAURI_INVOKE("drivers", { scale, kind, filter })),
 	/**  Group A against group B. */
-	compareGroups: (scale: Scale, kind: ItemKind, a: MetricsFilter, b: MetricsFilter) => typedError<Comparison, UiError>(__TAURI_INVOKE("compare_groups", { scale, kind, a, b })),
+	compareGroups: (scale: Scale, kind: ItemKind, a: MetricsFilter, b: MetricsFilter) => typedError<Comparison, ErrorReport>(__TAURI_INVOKE("compare_groups", { scale, kind, a, b })),
 	/**  Codes occurring together within segments. */
-	codeCooccurrence: (filter: MetricsFilter) => typedError<CoOccurrence, UiError>(__TAURI_INVOKE("code_cooccurrence", { filter })),
+	codeCooccurrence: (filter: MetricsFilter) => typedError<CoOccurrence, ErrorReport>(__TAURI_INVOKE("code_cooccurrence", { filter })),
 	/**  Codes × the values of one attribute. */
-	codeByAttribute: (attribute: string, filter: MetricsFilter) => typedError<CodeAttributeMatrix, UiError>(__TAURI_INVOKE("code_by_attribute", { attribute, filter })),
+	codeByAttribute: (attribute: string, filter: MetricsFilter) => typedError<CodeAttributeMatrix, ErrorReport>(__TAURI_INVOKE("code_by_attribute", { attribute, filter })),
 	/**  Saves a chart the page rendered into the project's exports folder; returns the file. */
-	saveChart: (title: string, format: ImageFormat, bytes: number[]) => typedError<string, UiError>(__TAURI_INVOKE("save_chart", { title, format, bytes })),
+	saveChart: (title: string, format: ImageFormat, bytes: number[]) => typedError<string, ErrorReport>(__TAURI_INVOKE("save_chart", { title, format, bytes })),
 };
 
 /* Types */
@@ -417,10 +417,10 @@ export type EmbedReport = {
 };
 
 /**
- *  Why a file was left out: a stable kind ([`Error::kind`]) and the message, which names the
- *  file and the line, row or column at fault.
+ *  An error as a front end reports it: a stable kind to branch on ([`Error::kind`], or a front
+ *  end's own such as `no_project`) and the message, which names the file, line or field at fault.
  */
-export type FileError = {
+export type ErrorReport = {
 	kind: string,
 	message: string,
 };
@@ -429,7 +429,8 @@ export type FileError = {
 export type FileOutcome = {
 	path: string,
 	report: ImportReport | null,
-	error: FileError | null,
+	/**  Why it was left out. */
+	error: ErrorReport | null,
 };
 
 /**  Where an import of several files stands. */
@@ -986,20 +987,6 @@ export type Trend = {
 	periods: string[],
 	metric: Summary[],
 	items: ItemTrend[],
-};
-
-/**
- *  An error as the UI shows it: a stable kind to branch on and the core's message, which
- *  names the file, line or field at fault.
- */
-export type UiError = {
-	/**
-	 *  `no_project`, `not_found`, `invalid`, `query`, `import`, `already_imported`,
-	 *  `not_a_project`, `schema_too_new`, `model`, `model_missing` (no usable model folder),
-	 *  `busy` (an analysis is running), `cancelled`, `io` or `internal`.
-	 */
-	kind: string,
-	message: string,
 };
 
 /* Tauri Specta runtime */

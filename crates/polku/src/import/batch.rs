@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{ImportOptions, ImportReport};
-use crate::{Error, Project};
+use crate::{Error, ErrorReport, Project};
 
 /// Where an import of several files stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,28 +21,14 @@ pub struct FileProgress {
     pub total: usize,
 }
 
-/// Why a file was left out: a stable kind ([`Error::kind`]) and the message, which names the
-/// file and the line, row or column at fault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct FileError {
-    pub kind: String,
-    pub message: String,
-}
-
-impl From<&Error> for FileError {
-    fn from(e: &Error) -> Self {
-        FileError { kind: e.kind().to_string(), message: e.to_string() }
-    }
-}
-
 /// The result of importing one file: its report, or the error that left it out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileOutcome {
     pub path: String,
     pub report: Option<ImportReport>,
-    pub error: Option<FileError>,
+    /// Why it was left out.
+    pub error: Option<ErrorReport>,
 }
 
 impl Project {
@@ -66,7 +52,7 @@ impl Project {
             let cancelled = matches!(result, Err(Error::Cancelled));
             outcomes.push(match result {
                 Ok(report) => FileOutcome { path: file, report: Some(report), error: None },
-                Err(e) => FileOutcome { path: file, report: None, error: Some(FileError::from(&e)) },
+                Err(e) => FileOutcome { path: file, report: None, error: Some(ErrorReport::from(&e)) },
             });
             if cancelled {
                 break;

@@ -22,7 +22,7 @@ use crate::search::Touched;
 use crate::store::sources::{self, NewSource};
 use crate::{language, Error, Location, Project, Result};
 
-pub use batch::{FileError, FileOutcome, FileProgress};
+pub use batch::{FileOutcome, FileProgress};
 pub use table::ColumnMapping;
 
 /// How to import a file. Everything is optional; sensible defaults come from the file.
