@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# The UI is built before clippy: the desktop crate embeds `ui/dist`, which a fresh clone lacks.
 (cd ui && npm run build --silent && npm test --silent)
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 # The optional rust-bert (libtorch) embedding backend against candle: only its module of the
 # core's test binary (a name filter), as this build adds minutes on two cores.
