@@ -14,7 +14,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth imagemagick
-  python3-pip unzip
+  python3-pip python3-numpy unzip
   libtorch-dev libopenblas0-pthread
 )
 missing=()

@@ -27,13 +27,41 @@ pub struct ModelInfo {
     /// Size of the sentence vectors.
     pub dimension: u32,
     pub layers: u32,
+    /// Text put before every input, as the model was trained to see it (e5's `query: `; empty
+    /// for most models), from `config_sentence_transformers.json`'s default prompt.
+    pub prompt: String,
+    /// The vocabulary covers many languages (at least [`MULTILINGUAL_VOCABULARY`] pieces:
+    /// multilingual BERT, XLM-R and e5 have 120,000–250,000; English BERTs 30,000), so
+    /// sentences in different languages share one vector space and can be compared.
+    pub multilingual: bool,
 }
+
+/// Smallest vocabulary taken as a sign of a multilingual model (see [`ModelInfo::multilingual`]).
+pub const MULTILINGUAL_VOCABULARY: u32 = 100_000;
 
 #[derive(Deserialize)]
 struct ConfigHead {
     model_type: Option<String>,
     hidden_size: Option<u32>,
     num_hidden_layers: Option<u32>,
+    vocab_size: Option<u32>,
+}
+
+/// The parts of sentence-transformers' `config_sentence_transformers.json` Polku follows.
+#[derive(Deserialize, Default)]
+struct SentenceConfig {
+    #[serde(default)]
+    prompts: std::collections::HashMap<String, String>,
+    default_prompt_name: Option<String>,
+}
+
+/// The default prompt of the folder's `config_sentence_transformers.json` (none if absent).
+fn default_prompt(dir: &Path) -> Result<String> {
+    let path = dir.join("config_sentence_transformers.json");
+    let Ok(bytes) = std::fs::read(&path) else { return Ok(String::new()) };
+    let config: SentenceConfig = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Invalid(format!("{}: not a sentence-transformers configuration: {e}", path.display())))?;
+    Ok(config.default_prompt_name.and_then(|name| config.prompts.get(&name).cloned()).unwrap_or_default())
 }
 
 /// Checks that `dir` holds a runnable model; the error names the file at fault.
@@ -69,11 +97,13 @@ pub fn inspect(dir: &Path) -> Result<ModelInfo> {
         architecture,
         dimension,
         layers: head.num_hidden_layers.unwrap_or(0),
+        prompt: default_prompt(dir)?,
+        multilingual: head.vocab_size.is_some_and(|v| v >= MULTILINGUAL_VOCABULARY),
     })
 }
 
 /// Name of the model the set-up fetches and analyses use unless a project chose another.
-pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
+pub const DEFAULT_MODEL: &str = "multilingual-e5-small";
 
 /// Where installed models live, one folder each: `$POLKU_MODELS`, else `assets/models` in the
 /// source tree (which `scripts/fetch-model.sh` fills).
@@ -287,5 +317,21 @@ mod tests {
         .unwrap();
         let info = inspect(dir.path()).unwrap();
         assert_eq!((info.dimension, info.layers, info.architecture.as_str()), (384, 6, "bert"));
+        assert_eq!((info.prompt.as_str(), info.multilingual), ("", false));
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"model_type": "bert", "hidden_size": 384, "vocab_size": 250037}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("config_sentence_transformers.json"),
+            r#"{"prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": "query"}"#,
+        )
+        .unwrap();
+        let info = inspect(dir.path()).unwrap();
+        assert_eq!((info.prompt.as_str(), info.multilingual), ("query: ", true));
+        std::fs::write(dir.path().join("config_sentence_transformers.json"), "[").unwrap();
+        let err = inspect(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("config_sentence_transformers.json"), "{err}");
     }
 }

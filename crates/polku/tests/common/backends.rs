@@ -21,8 +21,9 @@ pub fn paraphrases_are_closer(e: &dyn Embedder) {
     }
     assert!(cosine(&v[0], &v[1]) > 0.6, "paraphrase: {}", cosine(&v[0], &v[1]));
     assert!(cosine(&v[3], &v[4]) > 0.5, "paraphrase: {}", cosine(&v[3], &v[4]));
-    assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]) + 0.3);
-    assert!(cosine(&v[3], &v[4]) > cosine(&v[3], &v[1]) + 0.3);
+    // Margins that hold for MiniLM (0.3–0.5) and e5, whose cosines sit in a narrow high band (0.1–0.15).
+    assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]) + 0.08);
+    assert!(cosine(&v[3], &v[4]) > cosine(&v[3], &v[1]) + 0.08);
 }
 
 /// A sentence gets the same vector alone and in the middle of a padded batch.

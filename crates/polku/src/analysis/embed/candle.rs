@@ -8,7 +8,7 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
-use super::{embed_sorted_batches, Embedder, MAX_TOKENS};
+use super::{embed_sorted_batches, prompted, Embedder, MAX_TOKENS};
 use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
 
@@ -53,7 +53,7 @@ impl CandleEmbedder {
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let enc =
-            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+            self.tokenizer.encode_batch(prompted(&self.info.prompt, texts), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let len = enc.first().map_or(0, |e| e.get_ids().len());
         let ids: Vec<u32> = enc.iter().flat_map(|e| e.get_ids().iter().copied()).collect();
         let mask: Vec<u32> = enc.iter().flat_map(|e| e.get_attention_mask().iter().copied()).collect();

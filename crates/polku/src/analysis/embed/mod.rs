@@ -59,6 +59,11 @@ pub fn embed_sorted_batches(
     Ok(out)
 }
 
+/// `texts` as the model is to see them: with its prompt (e5's `query: `) in front, if it has one.
+pub(crate) fn prompted(prompt: &str, texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|t| format!("{prompt}{t}")).collect()
+}
+
 /// Cosine similarity of two unit vectors.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()

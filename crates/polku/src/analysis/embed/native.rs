@@ -27,11 +27,15 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use safetensors::{Dtype, SafeTensors};
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+
+use safetensors::tensor::TensorInfo;
+use safetensors::Dtype;
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::{Embedder, MAX_TOKENS};
+use super::{prompted, Embedder, MAX_TOKENS};
 use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
 
@@ -193,7 +197,7 @@ struct Bert {
     vocab: usize,
     max_positions: usize,
     /// `[vocab, hidden]`.
-    word: Vec<f32>,
+    word: Rows,
     /// `[max_positions, hidden]`: position embedding plus the token-type-0 embedding.
     position: Vec<f32>,
     embed_norm: Norm,
@@ -210,42 +214,119 @@ pub struct NativeEmbedder {
     threads: usize,
 }
 
-/// Reads tensors by name from a safetensors file, as f32.
+/// Reads tensors by name from a safetensors file, one at a time: the file is never in memory
+/// whole (multilingual-e5-small's is 235 MB, four fifths of it the embedding table, which is
+/// kept as stored), so loading peaks at the model's own size.
 struct Tensors<'a> {
-    st: SafeTensors<'a>,
+    file: std::fs::File,
+    header: HashMap<String, TensorInfo>,
+    /// Where tensor data starts (after the length and the JSON header).
+    data_start: u64,
     prefix: &'static str,
     dir: &'a Path,
 }
 
-impl Tensors<'_> {
-    fn get(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
-        let full = format!("{}{name}", self.prefix);
-        let t = self
-            .st
-            .tensor(&full)
-            .map_err(|_| model_err(self.dir, "model.safetensors", format!("tensor {full} is missing")))?;
-        if t.shape() != shape {
-            return Err(model_err(
-                self.dir,
-                "model.safetensors",
-                format!("tensor {full} has shape {:?}, config.json implies {shape:?}", t.shape()),
-            ));
+/// Longest safetensors header read (the format's own limit).
+const MAX_HEADER_BYTES: u64 = 100_000_000;
+
+impl<'a> Tensors<'a> {
+    fn open(dir: &'a Path) -> Result<Tensors<'a>> {
+        let path = dir.join("model.safetensors");
+        let bad = |e: String| model_err(dir, "model.safetensors", e);
+        let mut file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let file_len = file.metadata().map_err(|e| Error::io(&path, e))?.len();
+        let mut len = [0u8; 8];
+        file.read_exact(&mut len).map_err(|e| Error::io(&path, e))?;
+        let header_len = u64::from_le_bytes(len);
+        if header_len > MAX_HEADER_BYTES.min(file_len.saturating_sub(8)) {
+            return Err(bad(format!("header of {header_len} bytes does not fit the file")));
         }
-        let b = t.data();
-        Ok(match t.dtype() {
+        let mut bytes = vec![0u8; header_len as usize];
+        file.read_exact(&mut bytes).map_err(|e| Error::io(&path, e))?;
+        let mut raw: HashMap<String, serde_json::Value> =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("header: {e}")))?;
+        raw.remove("__metadata__");
+        let data_start = 8 + header_len;
+        let mut header = HashMap::with_capacity(raw.len());
+        for (name, v) in raw {
+            let info: TensorInfo = serde_json::from_value(v).map_err(|e| bad(format!("tensor {name}: {e}")))?;
+            let (start, end) = info.data_offsets;
+            if start > end || data_start + end as u64 > file_len {
+                return Err(bad(format!("tensor {name} lies outside the file")));
+            }
+            header.insert(name, info);
+        }
+        // Checkpoints saved from a task model (BertForX) carry a `bert.` prefix.
+        let prefix = if header.contains_key("embeddings.word_embeddings.weight") { "" } else { "bert." };
+        Ok(Tensors { file, header, data_start, prefix, dir })
+    }
+
+    /// The tensor's type and bytes, after checking its shape.
+    fn raw(&self, name: &str, shape: &[usize]) -> Result<(Dtype, Vec<u8>)> {
+        let full = format!("{}{name}", self.prefix);
+        let bad = |e: String| model_err(self.dir, "model.safetensors", e);
+        let info = self.header.get(&full).ok_or_else(|| bad(format!("tensor {full} is missing")))?;
+        if info.shape != shape {
+            return Err(bad(format!("tensor {full} has shape {:?}, config.json implies {shape:?}", info.shape)));
+        }
+        let (start, end) = info.data_offsets;
+        let width = match info.dtype {
+            Dtype::F32 => 4,
+            Dtype::F16 | Dtype::BF16 => 2,
+            other => return Err(bad(format!("tensor {full} is {other:?}; F32, F16 or BF16 expected"))),
+        };
+        if end - start != shape.iter().product::<usize>() * width {
+            return Err(bad(format!("tensor {full} holds {} bytes, its shape implies more or less", end - start)));
+        }
+        let mut bytes = vec![0u8; end - start];
+        let mut file = &self.file;
+        let path = self.dir.join("model.safetensors");
+        file.seek(SeekFrom::Start(self.data_start + start as u64)).map_err(|e| Error::io(&path, e))?;
+        file.read_exact(&mut bytes).map_err(|e| Error::io(&path, e))?;
+        Ok((info.dtype, bytes))
+    }
+
+    /// A tensor as f32.
+    fn get(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
+        let (dtype, b) = self.raw(name, shape)?;
+        Ok(match dtype {
             Dtype::F32 => b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
             Dtype::BF16 => {
                 b.chunks_exact(2).map(|c| f32::from_bits((u16::from_le_bytes([c[0], c[1]]) as u32) << 16)).collect()
             }
-            Dtype::F16 => b.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect(),
-            other => {
-                return Err(model_err(
-                    self.dir,
-                    "model.safetensors",
-                    format!("tensor {full} is {other:?}; F32, F16 or BF16 expected"),
-                ))
-            }
+            _ => b.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect(),
         })
+    }
+
+    /// A table of rows kept in its stored precision if that is half (see [`Rows`]).
+    fn rows(&self, name: &str, shape: &[usize]) -> Result<Rows> {
+        let (dtype, b) = self.raw(name, shape)?;
+        Ok(match dtype {
+            Dtype::F16 => Rows::F16(b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
+            _ => Rows::F32(self.get(name, shape)?),
+        })
+    }
+}
+
+/// The word-embedding table, looked up one row per token. A multilingual vocabulary makes it
+/// most of the model (250,037 × 384 for e5-small: 384 MB as f32), so a table stored as half
+/// precision stays half in memory and is widened a row at a time.
+enum Rows {
+    F32(Vec<f32>),
+    F16(Vec<u16>),
+}
+
+impl Rows {
+    /// `dst = row id + add`.
+    #[inline(always)]
+    fn sum_into(&self, id: usize, add: &[f32], dst: &mut [f32]) {
+        let h = dst.len();
+        match self {
+            Rows::F32(w) => dst.iter_mut().zip(&w[id * h..][..h]).zip(add).for_each(|((d, &w), &a)| *d = w + a),
+            Rows::F16(w) => {
+                dst.iter_mut().zip(&w[id * h..][..h]).zip(add).for_each(|((d, &w), &a)| *d = f16_to_f32(w) + a)
+            }
+        }
     }
 }
 
@@ -303,14 +384,8 @@ impl Bert {
         }
         let head_dim = h / c.num_attention_heads;
 
-        let path = dir.join("model.safetensors");
-        let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let st = SafeTensors::deserialize(&data).map_err(|e| model_err(dir, "model.safetensors", e))?;
-        // Checkpoints saved from a task model (BertForX) carry a `bert.` prefix.
-        let prefix = if st.tensor("embeddings.word_embeddings.weight").is_ok() { "" } else { "bert." };
-        let t = Tensors { st, prefix, dir };
-
-        let word = t.get("embeddings.word_embeddings.weight", &[c.vocab_size, h])?;
+        let t = Tensors::open(dir)?;
+        let word = t.rows("embeddings.word_embeddings.weight", &[c.vocab_size, h])?;
         let mut position = t.get("embeddings.position_embeddings.weight", &[c.max_position_embeddings, h])?;
         let types = t.get("embeddings.token_type_embeddings.weight", &[c.type_vocab_size, h])?;
         for row in position.chunks_exact_mut(h) {
@@ -611,10 +686,7 @@ impl Bert {
         for ids in sentences {
             for (pos, &id) in ids.iter().enumerate() {
                 let row = rows.next().expect("sized for the group");
-                let (w, p) = (&self.word[id as usize * h..][..h], &self.position[pos * h..][..h]);
-                for i in 0..h {
-                    row[i] = w[i] + p[i];
-                }
+                self.word.sum_into(id as usize, &self.position[pos * h..][..h], row);
                 add_norm::<S>(row, &[], &[], &self.embed_norm, self.eps);
             }
         }
@@ -819,8 +891,9 @@ impl NativeEmbedder {
     }
 
     fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
-        let enc =
-            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+        let enc = self
+            .tokenizer
+            .encode_batch(prompted(&self.info.prompt, texts), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let ids: Vec<Vec<u32>> = enc.into_iter().map(|e| e.get_ids().to_vec()).collect();
         if let Some(bad) = ids.iter().flatten().find(|&&id| id as usize >= self.bert.vocab) {
             return Err(Error::Model(format!(

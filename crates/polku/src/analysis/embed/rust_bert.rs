@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
-use super::{embed_sorted_batches, Embedder, MAX_TOKENS};
+use super::{embed_sorted_batches, prompted, Embedder, MAX_TOKENS};
 use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
 
@@ -230,8 +230,10 @@ impl RustBertEmbedder {
     }
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let enc =
-            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+        let enc = self
+            .tokenizer
+            .encode_batch(prompted(&self.info.prompt, texts), true)
+            .map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let (n, len) = (texts.len() as i64, enc.first().map_or(0, |e| e.get_ids().len()) as i64);
         let ids: Vec<i64> = enc.iter().flat_map(|e| e.get_ids().iter().map(|&x| x as i64)).collect();
         let mask: Vec<i64> = enc.iter().flat_map(|e| e.get_attention_mask().iter().map(|&x| x as i64)).collect();
