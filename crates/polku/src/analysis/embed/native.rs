@@ -33,8 +33,9 @@ use std::io::{Read, Seek, SeekFrom};
 use safetensors::tensor::TensorInfo;
 use safetensors::Dtype;
 use serde::Deserialize;
-use tokenizers::{Tokenizer, TruncationParams};
+use tokenizers::TruncationParams;
 
+use super::tokenizer::{self, Tokenizer};
 use super::{prompted, Embedder, MAX_TOKENS};
 use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
@@ -261,8 +262,8 @@ impl<'a> Tensors<'a> {
         Ok(Tensors { file, header, data_start, prefix, dir })
     }
 
-    /// The tensor's type and bytes, after checking its shape.
-    fn raw(&self, name: &str, shape: &[usize]) -> Result<(Dtype, Vec<u8>)> {
+    /// The tensor's type, after checking its shape, and a reader positioned at its bytes.
+    fn locate(&self, name: &str, shape: &[usize]) -> Result<(Dtype, usize, &std::fs::File)> {
         let full = format!("{}{name}", self.prefix);
         let bad = |e: String| model_err(self.dir, "model.safetensors", e);
         let info = self.header.get(&full).ok_or_else(|| bad(format!("tensor {full} is missing")))?;
@@ -278,12 +279,18 @@ impl<'a> Tensors<'a> {
         if end - start != shape.iter().product::<usize>() * width {
             return Err(bad(format!("tensor {full} holds {} bytes, its shape implies more or less", end - start)));
         }
-        let mut bytes = vec![0u8; end - start];
         let mut file = &self.file;
-        let path = self.dir.join("model.safetensors");
-        file.seek(SeekFrom::Start(self.data_start + start as u64)).map_err(|e| Error::io(&path, e))?;
-        file.read_exact(&mut bytes).map_err(|e| Error::io(&path, e))?;
-        Ok((info.dtype, bytes))
+        file.seek(SeekFrom::Start(self.data_start + start as u64))
+            .map_err(|e| Error::io(&self.dir.join("model.safetensors"), e))?;
+        Ok((info.dtype, end - start, file))
+    }
+
+    /// The tensor's type and bytes, after checking its shape.
+    fn raw(&self, name: &str, shape: &[usize]) -> Result<(Dtype, Vec<u8>)> {
+        let (dtype, len, mut file) = self.locate(name, shape)?;
+        let mut bytes = vec![0u8; len];
+        file.read_exact(&mut bytes).map_err(|e| Error::io(&self.dir.join("model.safetensors"), e))?;
+        Ok((dtype, bytes))
     }
 
     /// A tensor as f32.
@@ -298,13 +305,23 @@ impl<'a> Tensors<'a> {
         })
     }
 
-    /// A table of rows kept in its stored precision if that is half (see [`Rows`]).
+    /// A table of rows kept in its stored precision if that is half (see [`Rows`]), read a
+    /// chunk at a time so that the table is never in memory twice.
     fn rows(&self, name: &str, shape: &[usize]) -> Result<Rows> {
-        let (dtype, b) = self.raw(name, shape)?;
-        Ok(match dtype {
-            Dtype::F16 => Rows::F16(b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
-            _ => Rows::F32(self.get(name, shape)?),
-        })
+        let (dtype, len, mut file) = self.locate(name, shape)?;
+        if dtype != Dtype::F16 {
+            return Ok(Rows::F32(self.get(name, shape)?));
+        }
+        let mut halves = Vec::with_capacity(len / 2);
+        let mut chunk = vec![0u8; 1 << 20];
+        let mut left = len;
+        while left > 0 {
+            let part = &mut chunk[..left.min(1 << 20)];
+            file.read_exact(part).map_err(|e| Error::io(&self.dir.join("model.safetensors"), e))?;
+            halves.extend(part.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])));
+            left -= part.len();
+        }
+        Ok(Rows::F16(halves))
     }
 }
 
@@ -853,9 +870,9 @@ impl NativeEmbedder {
     /// than BERT's `gelu`, relative position embeddings) or weights that do not match it.
     pub fn load(dir: &Path) -> Result<Self> {
         let info = installed::inspect(dir)?;
+        // The tokenizer first: its parsing peaks before the weights are in memory.
+        let mut tokenizer = tokenizer::load(dir)?;
         let bert = Bert::load(dir)?;
-        let mut tokenizer =
-            Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| model_err(dir, "tokenizer.json", e))?;
         tokenizer
             .with_truncation(Some(TruncationParams {
                 max_length: MAX_TOKENS.min(bert.max_positions),
@@ -893,7 +910,8 @@ impl NativeEmbedder {
     fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
         let enc = self
             .tokenizer
-            .encode_batch(prompted(&self.info.prompt, texts), true).map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
+            .encode_batch(prompted(&self.info.prompt, texts), true)
+            .map_err(|e| Error::Model(format!("tokenizing: {e}")))?;
         let ids: Vec<Vec<u32>> = enc.into_iter().map(|e| e.get_ids().to_vec()).collect();
         if let Some(bad) = ids.iter().flatten().find(|&&id| id as usize >= self.bert.vocab) {
             return Err(Error::Model(format!(

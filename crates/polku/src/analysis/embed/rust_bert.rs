@@ -26,8 +26,9 @@ use std::time::UNIX_EPOCH;
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use sha2::{Digest, Sha256};
 use tch::{nn, Device, Kind, Tensor};
-use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+use tokenizers::{PaddingParams, PaddingStrategy, TruncationParams};
 
+use super::tokenizer::{self, Tokenizer};
 use super::{embed_sorted_batches, prompted, Embedder, MAX_TOKENS};
 use crate::analysis::installed::{self, ModelInfo};
 use crate::{Error, Result};
@@ -192,8 +193,7 @@ impl RustBertEmbedder {
         check_config(&config_path, &config)?;
 
         let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer =
-            Tokenizer::from_file(&tokenizer_path).map_err(|e| err(&tokenizer_path, "unreadable tokenizer", e))?;
+        let mut tokenizer = tokenizer::load(dir)?;
         // Never feed more positions than the model has.
         let max_length = MAX_TOKENS.min(config.max_position_embeddings as usize);
         tokenizer
