@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
@@ -226,9 +227,18 @@ impl crate::Project {
         }))
     }
 
-    /// The installed model this project's analyses use ([`DEFAULT_MODEL`] unless chosen).
+    /// The installed model this project's analyses use: the one chosen; else the one it was
+    /// last analysed with, if still installed (a project analysed before the default changed
+    /// keeps its themes and sentiment until someone chooses to re-analyse); else [`DEFAULT_MODEL`].
     pub fn analysis_model(&self) -> Result<String> {
-        Ok(self.meta(MODEL_KEY)?.unwrap_or_else(|| DEFAULT_MODEL.to_string()))
+        if let Some(chosen) = self.meta(MODEL_KEY)? {
+            return Ok(chosen);
+        }
+        let last: Option<String> = self
+            .conn()
+            .query_row("SELECT model FROM sentences ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        Ok(last.filter(|m| models_dir().join(m).is_dir()).unwrap_or_else(|| DEFAULT_MODEL.to_string()))
     }
 
     /// Chooses the installed model (a folder name in [`models_dir`]) for this project's
@@ -292,6 +302,20 @@ mod tests {
             p.chosen_model(None).unwrap(),
             ChosenModel { dir: models_dir().join("my-bert"), key: "my-bert".into() }
         );
+        // Without a choice, a project keeps the installed model it was analysed with.
+        p.write(|tx| {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [MODEL_KEY])?;
+            tx.execute_batch(
+                "INSERT INTO sources(id, kind, title, text, char_len, created_at)
+                 VALUES (1, 'feedback', 't', 'Hello there.', 12, '2026-01-01');
+                 INSERT INTO segments(id, source_id, ordinal, start, end) VALUES (1, 1, 0, 0, 12);
+                 INSERT INTO sentences(segment_id, source_id, start, end, model, embedding)
+                 VALUES (1, 1, 0, 12, 'all-MiniLM-L6-v2', x'00');",
+            )?;
+            Ok(((), crate::search::Touched::none()))
+        })
+        .unwrap();
+        assert_eq!(p.analysis_model().unwrap(), "all-MiniLM-L6-v2");
         let once = dir.path().join("other-model");
         assert_eq!(p.chosen_model(Some(&once)).unwrap(), ChosenModel { dir: once, key: "other-model".into() });
     }
