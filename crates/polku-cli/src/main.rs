@@ -229,6 +229,10 @@ enum Command {
         /// Where to write the head (default: polku-sentiment.json in the model folder).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// LANG=FILE: calibrate the blend in LANG on a CSV of labelled sentences (columns
+        /// `text` and `label`, positive/negative) kept apart from any test data. Repeatable.
+        #[arg(long, value_name = "LANG=FILE")]
+        calibrate: Vec<String>,
     },
     /// CX figures: scores by slice, themes × journey phases, drivers, trends, quotes,
     /// comparisons and code matrices (`polku metrics FILE matrix`).
@@ -682,18 +686,34 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             }
             out.value(&serde_json::to_value(&models)?);
         }
-        Command::TrainSentiment { model, data, out: file } => {
+        Command::TrainSentiment { model, data, out: file, calibrate } => {
             let chosen = ChosenModel::at(model.unwrap_or_else(polku::analysis::installed::default_model_dir));
             let (dir, name) = (&chosen.dir, &chosen.key);
+            let multilingual = polku::analysis::installed::inspect(dir)?.multilingual;
             let embedder = load_model(dir)?;
             let rated = polku::analysis::sentiment::read_vader_ground_truth(&data)?;
             let items: Vec<Rated> = rated.iter().map(|(t, r)| Rated { text: t, rating: *r }).collect();
+            let mut sets = Vec::new();
+            for spec in &calibrate {
+                let Some((lang, path)) = spec.split_once('=') else {
+                    bail!("--calibrate {spec}: expected LANG=FILE");
+                };
+                let items = polku::analysis::sentiment::read_labelled_csv(Path::new(path))?;
+                let source = Path::new(path).file_name().map_or(path.into(), |f| f.to_string_lossy().into_owned());
+                sets.push((lang.to_string(), items, source));
+            }
+            let sets: Vec<_> = sets
+                .iter()
+                .map(|(lang, items, data)| polku::analysis::sentiment::CalibrationSet { lang, items, data })
+                .collect();
             let pb = bar(0, "embedding", out.json);
             let head = polku::analysis::sentiment::train_head(
                 embedder.as_ref(),
                 name,
                 &items,
                 "VADER ground truth (Hutto & Gilbert 2014), sentences rated -4..4, |rating| >= 0.5",
+                multilingual,
+                &sets,
                 &mut |done, total| {
                     pb.set_length(total as u64);
                     pb.set_position(done as u64);
@@ -705,12 +725,26 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             std::fs::write(&file, serde_json::to_string(&head)? + "\n")
                 .with_context(|| format!("writing {}", file.display()))?;
             out.message(&format!(
-                "head for {name}: held-out accuracy {:.1}% (lexicon weight {:.2}) → {}",
+                "head for {name} (trusted in {}): held-out accuracy {:.1}% → {}",
+                head.languages.join(", "),
                 head.dev_accuracy * 100.0,
-                head.lexicon_weight,
                 file.display()
             ));
-            out.value(&serde_json::json!({ "dev_accuracy": head.dev_accuracy, "lexicon_weight": head.lexicon_weight }));
+            for (lang, c) in &head.calibration {
+                out.message(&format!(
+                    "  {lang}: lexicon weight {:.2}, offset {:+.1}, balanced accuracy {:.1}% on {} sentences of {}",
+                    c.lexicon_weight,
+                    c.offset,
+                    c.balanced_accuracy * 100.0,
+                    c.sentences,
+                    c.data
+                ));
+            }
+            out.value(&serde_json::json!({
+                "dev_accuracy": head.dev_accuracy,
+                "lexicon_weight": head.lexicon_weight,
+                "calibration": head.calibration,
+            }));
         }
         Command::Themes { project, model, min_size, rediscover } => {
             let mut p = open(&project, &coder)?;

@@ -1,30 +1,43 @@
-//! How right the models are on labelled data they never saw, with the real default model.
+//! How right the models are on labelled data they never saw, with the real models.
 //!
-//! Sentiment: the UCI Sentiment Labelled Sentences (Amazon, IMDb and Yelp; fetched by
-//! scripts/fetch-sentiment-data.sh) for English and Polku's held-out Finnish set
-//! (assets/eval/sentiment-fi.tsv). The head was trained on VADER's ground truth only, and the
-//! lexicons were written without looking at either set.
+//! Sentiment heads are trained on VADER's English ratings only, and calibrated per language on
+//! data kept apart from everything here (English: held-out VADER; Finnish: two thirds of XED,
+//! see scripts/split-xed.py). They are measured on:
+//! - the UCI Sentiment Labelled Sentences (fetched by scripts/fetch-sentiment-data.sh), split
+//!   as the targets are: product and restaurant **reviews** (Amazon + Yelp) and IMDb's
+//!   **movie-review** sentences, the SST-2-style set (short movie-review sentences, harder:
+//!   irony and plot description);
+//! - Polku's held-out Finnish feedback set (assets/eval/sentiment-fi.tsv) and a balanced
+//!   sample of the XED third never used to calibrate (assets/eval/xed-fi-sample.tsv);
+//!   `POLKU_XED_HELDOUT=FILE` also measures the whole held-out third (scripts/split-xed.py
+//!   writes it; XED itself is not in the repository).
+//!
+//! The lexicons were written without looking at any of these sets. The default model
+//! (multilingual-e5-small) must reach the targets; all-MiniLM-L6-v2 (English only) keeps its
+//! shipped head and is measured too, so the two can be compared side by side.
 //!
 //! Journey phases: the demo's reviews and feedback emails lose their phase, and the
 //! classifier must find it again from everything else in the project.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use polku::analysis::embed::Embedder;
 use polku::analysis::installed;
+use polku::analysis::sentiment::lexicon::Lexicon;
 use polku::analysis::sentiment::{SentimentLabel, SentimentModel};
 
 fn assets() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets")
 }
 
-fn load() -> (Box<dyn Embedder + Sync>, SentimentModel) {
-    let dir = installed::default_model_dir();
-    let e = polku::analysis::embed::backend::load_default(&dir)
+fn load(dir: &Path) -> (Box<dyn Embedder + Sync>, SentimentModel) {
+    let e = polku::analysis::embed::backend::load_default(dir)
         .unwrap_or_else(|e| panic!("{e}\n(run scripts/fetch-model.sh)"));
-    let s = SentimentModel::load(e.as_ref(), &dir).unwrap();
+    let s = SentimentModel::load(e.as_ref(), dir).unwrap();
     (e, s)
 }
+
+const MINILM: &str = "all-MiniLM-L6-v2";
 
 /// Share of `items` whose score has the sign of the label (a score of exactly 0 is a miss).
 fn accuracy(scores: &[f32], positive: &[bool]) -> f32 {
@@ -32,68 +45,162 @@ fn accuracy(scores: &[f32], positive: &[bool]) -> f32 {
     right as f32 / scores.len() as f32
 }
 
-#[test]
-fn english_sentiment_is_right_on_at_least_85_percent_of_unseen_review_sentences() {
+/// Mean of the positive and the negative recall: accuracy as if the classes were balanced.
+fn balanced_accuracy(scores: &[f32], positive: &[bool]) -> f32 {
+    let recall = |class: bool| {
+        let (s, p): (Vec<f32>, Vec<bool>) = scores.iter().zip(positive).filter(|(_, p)| **p == class).unzip();
+        accuracy(&s, &p)
+    };
+    (recall(true) + recall(false)) / 2.0
+}
+
+/// Labelled sentences scored by one model in one language, with each signal alone.
+struct Scored {
+    labels: Vec<bool>,
+    blended: Vec<f32>,
+    head_only: Vec<f32>,
+    lexicon_only: Vec<f32>,
+}
+
+fn score(model: &(Box<dyn Embedder + Sync>, SentimentModel), lang: &str, items: &[(String, bool)]) -> Scored {
+    let (embedder, sentiment) = model;
+    let head = sentiment.head().expect("the model ships with a sentiment head");
+    let texts: Vec<&str> = items.iter().map(|(t, _)| t.as_str()).collect();
+    let vectors = embedder.embed(&texts).unwrap();
+    let lexicon = Lexicon::built_in(lang).unwrap();
+    Scored {
+        labels: items.iter().map(|i| i.1).collect(),
+        blended: texts.iter().zip(&vectors).map(|(t, v)| sentiment.score(t, lang, v)).collect(),
+        head_only: vectors.iter().map(|v| head.score_in(lang, v)).collect(),
+        lexicon_only: texts.iter().map(|t| lexicon.read(t).score).collect(),
+    }
+}
+
+impl Scored {
+    fn accuracy(&self) -> f32 {
+        accuracy(&self.blended, &self.labels)
+    }
+
+    fn report(&self, model: &str, set: &str) {
+        println!(
+            "MEASURED {model} {set} ({} sentences): blended {:.1}% (balanced {:.1}%), head only {:.1}%, lexicon only {:.1}%",
+            self.labels.len(),
+            self.accuracy() * 100.0,
+            balanced_accuracy(&self.blended, &self.labels) * 100.0,
+            accuracy(&self.head_only, &self.labels) * 100.0,
+            accuracy(&self.lexicon_only, &self.labels) * 100.0
+        );
+    }
+}
+
+/// Sentences and whether each is positive.
+type Polar = Vec<(String, bool)>;
+
+/// UCI's sentences: (reviews = Amazon + Yelp, movie reviews = IMDb).
+fn uci() -> (Polar, Polar) {
     let dir = assets().join("data/uci");
-    let mut items: Vec<(String, bool)> = Vec::new();
-    for name in ["amazon", "imdb", "yelp"] {
+    let read = |name: &str| -> Polar {
         let path = dir.join(format!("{name}.json"));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (run scripts/fetch-sentiment-data.sh)", path.display()));
         let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-        items.extend(rows.iter().filter_map(|r| Some((r["text"].as_str()?.to_string(), r["class"].as_i64()? == 1))));
-    }
-    assert_eq!(items.len(), 3000);
-    let (embedder, sentiment) = load();
-    let head = sentiment.head().expect("the default model ships with a sentiment head");
-    let texts: Vec<&str> = items.iter().map(|(t, _)| t.as_str()).collect();
-    let vectors = embedder.embed(&texts).unwrap();
-    let labels: Vec<bool> = items.iter().map(|i| i.1).collect();
-    let blended: Vec<f32> = texts.iter().zip(&vectors).map(|(t, v)| sentiment.score(t, "en", v)).collect();
-    let head_only: Vec<f32> = vectors.iter().map(|v| head.score(v)).collect();
-    let lexicon = polku::analysis::sentiment::lexicon::Lexicon::built_in("en").unwrap();
-    let lexicon_only: Vec<f32> = texts.iter().map(|t| lexicon.read(t).score).collect();
-    let acc = accuracy(&blended, &labels);
-    println!(
-        "MEASURED English (UCI, 3000 sentences): blended {:.1}%, head only {:.1}%, lexicon only {:.1}%",
-        acc * 100.0,
-        accuracy(&head_only, &labels) * 100.0,
-        accuracy(&lexicon_only, &labels) * 100.0
-    );
-    assert!(acc >= 0.85, "English accuracy {acc}");
-    // The blend is never worse than either signal alone by more than noise.
-    assert!(acc + 0.01 >= accuracy(&head_only, &labels).max(accuracy(&lexicon_only, &labels)));
+        rows.iter().filter_map(|r| Some((r["text"].as_str()?.to_string(), r["class"].as_i64()? == 1))).collect()
+    };
+    let reviews: Vec<_> = read("amazon").into_iter().chain(read("yelp")).collect();
+    let movies = read("imdb");
+    assert_eq!((reviews.len(), movies.len()), (2000, 1000));
+    (reviews, movies)
+}
+
+/// A `label<TAB>text` file of assets/eval: the polar rows, and all rows with their labels.
+fn eval_tsv(name: &str) -> (Polar, Vec<(String, SentimentLabel)>) {
+    let text = std::fs::read_to_string(assets().join("eval").join(name)).unwrap();
+    let rows: Vec<(String, SentimentLabel)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(label, text)| {
+            let label = match label {
+                "pos" => SentimentLabel::Positive,
+                "neg" => SentimentLabel::Negative,
+                _ => SentimentLabel::Neutral,
+            };
+            (text.to_string(), label)
+        })
+        .collect();
+    let polar = rows
+        .iter()
+        .filter(|r| r.1 != SentimentLabel::Neutral)
+        .map(|(t, l)| (t.clone(), *l == SentimentLabel::Positive))
+        .collect();
+    (polar, rows)
 }
 
 #[test]
-fn finnish_sentiment_on_the_held_out_set() {
-    let path = assets().join("eval/sentiment-fi.tsv");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let rows: Vec<(&str, &str)> = text.lines().skip(1).filter_map(|l| l.split_once('\t')).collect();
-    assert_eq!(rows.len(), 420);
-    let (embedder, sentiment) = load();
-    let texts: Vec<&str> = rows.iter().map(|r| r.1).collect();
-    let vectors = embedder.embed(&texts).unwrap();
-    let scores: Vec<f32> = texts.iter().zip(&vectors).map(|(t, v)| sentiment.score(t, "fi", v)).collect();
-    let polar: Vec<(f32, bool)> =
-        rows.iter().zip(&scores).filter(|(r, _)| r.0 != "neu").map(|(r, s)| (*s, r.0 == "pos")).collect();
-    let binary =
-        accuracy(&polar.iter().map(|p| p.0).collect::<Vec<_>>(), &polar.iter().map(|p| p.1).collect::<Vec<_>>());
-    let label = |l: &str| match l {
-        "pos" => SentimentLabel::Positive,
-        "neg" => SentimentLabel::Negative,
-        _ => SentimentLabel::Neutral,
-    };
-    let three = rows.iter().zip(&scores).filter(|(r, s)| SentimentLabel::of(**s) == label(r.0)).count() as f32
-        / rows.len() as f32;
+fn english_sentiment_with_the_default_model_reaches_90_percent_on_reviews_and_85_on_movie_sentences() {
+    let model = load(&installed::default_model_dir());
+    let (reviews, movies) = uci();
+    let reviews = score(&model, "en", &reviews);
+    let movies = score(&model, "en", &movies);
+    reviews.report(installed::DEFAULT_MODEL, "English reviews (UCI Amazon + Yelp)");
+    movies.report(installed::DEFAULT_MODEL, "English movie sentences, SST-2-style (UCI IMDb)");
+    assert!(reviews.accuracy() >= 0.90, "English review accuracy {}", reviews.accuracy());
+    assert!(movies.accuracy() >= 0.85, "English movie-sentence accuracy {}", movies.accuracy());
+}
+
+#[test]
+fn finnish_sentiment_with_the_default_model_reaches_80_percent_on_feedback() {
+    let model = load(&installed::default_model_dir());
+    let (polar, rows) = eval_tsv("sentiment-fi.tsv");
+    assert_eq!((polar.len(), rows.len()), (360, 420));
+    let feedback = score(&model, "fi", &polar);
+    feedback.report(installed::DEFAULT_MODEL, "Finnish feedback (sentiment-fi.tsv, polar)");
+    let vectors = model.0.embed(&rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>()).unwrap();
+    let right = rows.iter().zip(&vectors).filter(|((t, l), v)| SentimentLabel::of(model.1.score(t, "fi", v)) == *l);
     println!(
-        "MEASURED Finnish (held-out, 360 polar + 60 neutral): binary {:.1}%, three-class {:.1}%",
-        binary * 100.0,
-        three * 100.0
+        "MEASURED {} Finnish feedback three-class (420 with 60 neutral): {:.1}%",
+        installed::DEFAULT_MODEL,
+        right.count() as f32 / rows.len() as f32 * 100.0
     );
-    // The floor sits just under the figure measured when the lexicon was finished, so a
-    // change that breaks Finnish matching (stemming, negation) fails here.
-    assert!(binary >= 0.68, "Finnish binary accuracy {binary}");
+    let (xed, _) = eval_tsv("xed-fi-sample.tsv");
+    assert_eq!(xed.len(), 500);
+    let xed = score(&model, "fi", &xed);
+    xed.report(installed::DEFAULT_MODEL, "Finnish subtitles (XED held-out sample, balanced)");
+    if let Some(path) = std::env::var_os("POLKU_XED_HELDOUT") {
+        let all = polku::analysis::sentiment::read_labelled_csv(Path::new(&path)).unwrap();
+        score(&model, "fi", &all).report(installed::DEFAULT_MODEL, "Finnish subtitles (XED held-out third)");
+    }
+    assert!(feedback.accuracy() >= 0.80, "Finnish feedback accuracy {}", feedback.accuracy());
+    // Subtitles are short, conversational lines without context, far from the English review
+    // ratings the head learnt from: the 80 % target is not reached there (69 % when the e5
+    // head was calibrated). The floor sits just under that, so a regression fails here.
+    assert!(xed.accuracy() >= 0.66, "Finnish XED accuracy {}", xed.accuracy());
+}
+
+/// The English-only model keeps its shipped head (trusted in English only; Finnish gets the
+/// lexicon with the head as a damped fallback) and the figures it had before e5.
+#[test]
+fn minilm_keeps_its_english_head() {
+    let model = load(&installed::models_dir().join(MINILM));
+    let head = model.1.head().expect("all-MiniLM-L6-v2 ships with a sentiment head");
+    assert_eq!(head.languages, ["en"]);
+    let (reviews, movies) = uci();
+    let reviews = score(&model, "en", &reviews);
+    let movies = score(&model, "en", &movies);
+    reviews.report(MINILM, "English reviews (UCI Amazon + Yelp)");
+    movies.report(MINILM, "English movie sentences, SST-2-style (UCI IMDb)");
+    let (feedback, _) = eval_tsv("sentiment-fi.tsv");
+    let feedback = score(&model, "fi", &feedback);
+    feedback.report(MINILM, "Finnish feedback (sentiment-fi.tsv, polar)");
+    let (xed, _) = eval_tsv("xed-fi-sample.tsv");
+    score(&model, "fi", &xed).report(MINILM, "Finnish subtitles (XED held-out sample, balanced)");
+    if let Some(path) = std::env::var_os("POLKU_XED_HELDOUT") {
+        let all = polku::analysis::sentiment::read_labelled_csv(Path::new(&path)).unwrap();
+        score(&model, "fi", &all).report(MINILM, "Finnish subtitles (XED held-out third)");
+    }
+    // Floors just under the figures measured when the head and lexicons were finished.
+    assert!(reviews.accuracy() >= 0.85, "MiniLM English review accuracy {}", reviews.accuracy());
+    assert!(feedback.accuracy() >= 0.68, "MiniLM Finnish accuracy {}", feedback.accuracy());
 }
 
 #[test]
@@ -114,7 +221,7 @@ fn journey_phases_are_found_again_for_feedback_that_lost_them() {
     assert!(truth.len() >= 50, "{}", truth.len());
     let survey_before =
         p.sources(&SourceFilter { kind: Some(SourceKind::SurveyAnswer), ..Default::default() }).unwrap().0;
-    let (embedder, _) = load();
+    let (embedder, _) = load(&installed::default_model_dir());
     p.embed_sentences(embedder.as_ref(), "m", &mut |_, _| true).unwrap();
     let report = p.classify_phases(embedder.as_ref(), "m", &Default::default()).unwrap();
     let mut placed = 0;

@@ -196,6 +196,7 @@ fn sentiment_model() -> SentimentModel {
         weights,
         bias: 0.0,
         lexicon_weight: 0.0,
+        calibration: Default::default(),
         trained_on: "polku-bench: the sentiment the bench put into each vector".into(),
         dev_accuracy: 1.0,
     }))
