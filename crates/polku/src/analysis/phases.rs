@@ -34,8 +34,9 @@ use crate::{Error, Project, Result};
 
 /// Softmax temperature over cosines when there are too few examples to choose one.
 pub const DEFAULT_TEMPERATURE: f32 = 0.05;
-/// Temperatures tried by the leave-one-out choice.
-const TEMPERATURES: [f32; 8] = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.35];
+/// Temperatures tried by the leave-one-out choice. The low ones are for models whose cosines
+/// sit in a narrow high band (multilingual-e5: related and unrelated texts differ by 0.05–0.15).
+const TEMPERATURES: [f32; 11] = [0.002, 0.005, 0.008, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.35];
 /// Fewest examples (over at least two phases) for choosing the temperature from them.
 const MIN_EXAMPLES_FOR_TEMPERATURE: usize = 6;
 

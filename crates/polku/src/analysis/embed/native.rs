@@ -281,7 +281,7 @@ impl<'a> Tensors<'a> {
         }
         let mut file = &self.file;
         file.seek(SeekFrom::Start(self.data_start + start as u64))
-            .map_err(|e| Error::io(&self.dir.join("model.safetensors"), e))?;
+            .map_err(|e| Error::io(self.dir.join("model.safetensors"), e))?;
         Ok((info.dtype, end - start, file))
     }
 
@@ -289,7 +289,7 @@ impl<'a> Tensors<'a> {
     fn raw(&self, name: &str, shape: &[usize]) -> Result<(Dtype, Vec<u8>)> {
         let (dtype, len, mut file) = self.locate(name, shape)?;
         let mut bytes = vec![0u8; len];
-        file.read_exact(&mut bytes).map_err(|e| Error::io(&self.dir.join("model.safetensors"), e))?;
+        file.read_exact(&mut bytes).map_err(|e| Error::io(self.dir.join("model.safetensors"), e))?;
         Ok((dtype, bytes))
     }
 
@@ -317,7 +317,7 @@ impl<'a> Tensors<'a> {
         let mut left = len;
         while left > 0 {
             let part = &mut chunk[..left.min(1 << 20)];
-            file.read_exact(part).map_err(|e| Error::io(&self.dir.join("model.safetensors"), e))?;
+            file.read_exact(part).map_err(|e| Error::io(self.dir.join("model.safetensors"), e))?;
             halves.extend(part.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])));
             left -= part.len();
         }
