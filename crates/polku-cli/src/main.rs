@@ -993,7 +993,8 @@ fn print_stored_themes(out: &Out, themes: &[StoredTheme]) {
         let indent = if grouped { "  " } else { "" };
         if grouped {
             let title = group.map_or("(no broad theme)".to_string(), |g| g.name.clone());
-            out.message(&format!("▸ {title} ({} themes, {} sentences)", list.len(), size(list)));
+            let themes = if list.len() == 1 { "1 theme".to_string() } else { format!("{} themes", list.len()) };
+            out.message(&format!("▸ {title} ({themes}, {} sentences)", size(list)));
         }
         print_theme_list(out, list, indent);
     }

@@ -55,6 +55,10 @@ const FAR_RATIO: f32 = 0.5;
 const GROUPS: (usize, usize) = (3, 12);
 /// Nearest themes (by centre) each theme is linked to when grouping.
 const CENTROID_LINKS: usize = 3;
+/// A theme's name leads with a two-word phrase said in at least 1/this of its sentences.
+const THEME_PHRASE: u32 = 6;
+/// The same for a broad group, whose sentences are more varied.
+const GROUP_PHRASE: u32 = 20;
 /// Terms in a broad group's name.
 const GROUP_TERMS: usize = 2;
 
@@ -243,7 +247,7 @@ pub fn discover(inputs: &[ThemeInput], opts: &ThemeOptions) -> Vec<Theme> {
                 .into_iter()
                 .zip(&merged)
                 .map(|(terms, counts)| {
-                    let name = phrase_name(&terms, counts);
+                    let name = phrase_name(&terms, counts, GROUP_PHRASE);
                     name.split(" · ").take(GROUP_TERMS).collect::<Vec<_>>().join(" · ")
                 })
                 .collect()
@@ -259,7 +263,7 @@ pub fn discover(inputs: &[ThemeInput], opts: &ThemeOptions) -> Vec<Theme> {
             let name = if terms.is_empty() {
                 fallback_name(representatives.first().map_or("", |&i| inputs[i].text))
             } else {
-                phrase_name(&terms, &counts[t])
+                phrase_name(&terms, &counts[t], THEME_PHRASE)
             };
             Theme {
                 name,
@@ -392,7 +396,8 @@ fn assign(
 
 /// Each theme's broad group and the number of groups: Leiden on the graph of themes at plain
 /// modularity (γ = 1), which finds the natural number of broad topics; when that is outside
-/// [`GROUPS`], γ is searched (by bisection in log scale) for a count inside. `None` when there
+/// [`GROUPS`] (with at least one group per ten themes), γ is searched (by bisection in log
+/// scale) for a count inside. `None` when there
 /// are too few themes to group or no resolution gives such a count.
 fn broad_groups(
     graph: &Graph,
@@ -404,6 +409,8 @@ fn broad_groups(
     if themes < GROUPS.0 * 2 {
         return None;
     }
+    // Many themes deserve more groups: a group of a third of everything helps nobody.
+    let lowest = (themes / 10).clamp(GROUPS.0, GROUPS.1 / 2);
     let mut agg = graph.aggregate(label, themes);
     // Themes with no sentence pair between them (a kNN graph of well-separated topics falls
     // apart) are still related through their centres: each theme is also linked to its
@@ -432,7 +439,7 @@ fn broad_groups(
     for _ in 0..24 {
         let groups = renumber_by_size(&agg.communities(gamma));
         let n = groups.iter().max().map_or(0, |&m| m + 1);
-        if n < GROUPS.0 {
+        if n < lowest {
             low = gamma;
         } else if n > GROUPS.1 {
             high = gamma;
@@ -571,9 +578,9 @@ fn weigh(counts: &[Counts], max_terms: usize) -> Vec<Vec<(String, f32)>> {
 }
 
 /// A theme's name: its top terms joined by " · ", led by a two-word phrase when two of the top
-/// terms are said together (in that order) in at least a sixth of its sentences, e.g.
+/// terms are said together (in that order) in at least 1/`share` of its sentences, e.g.
 /// "customer service · rude" rather than "service · customer · rude".
-fn phrase_name(terms: &[(String, f32)], counts: &Counts) -> String {
+fn phrase_name(terms: &[(String, f32)], counts: &Counts, share: u32) -> String {
     let top: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
     let stem_of =
         |surface: &str| counts.terms.iter().find(|(_, c)| c.surface() == surface).map(|(stem, _)| stem.as_str());
@@ -586,7 +593,7 @@ fn phrase_name(terms: &[(String, f32)], counts: &Counts) -> String {
                 continue;
             }
             let n = counts.phrases.get(&(sa.to_string(), sb.to_string())).copied().unwrap_or(0);
-            if n * 6 >= counts.sentences.max(12) && best.is_none_or(|(m, ..)| n > m) {
+            if n * share >= counts.sentences.max(2 * share) && best.is_none_or(|(m, ..)| n > m) {
                 best = Some((n, a, b));
             }
         }
@@ -852,10 +859,10 @@ mod tests {
             .collect();
         let counts = term_counts(&inputs, &[vec![0, 1, 2]]);
         let terms = vec![("service".to_string(), 0.3), ("customer".to_string(), 0.3), ("rude".to_string(), 0.2)];
-        assert_eq!(phrase_name(&terms, &counts[0]), "customer service · rude");
+        assert_eq!(phrase_name(&terms, &counts[0], THEME_PHRASE), "customer service · rude");
         // Terms never said next to each other stay a list.
         let terms = vec![("rude".to_string(), 0.3), ("answered".to_string(), 0.2)];
-        assert_eq!(phrase_name(&terms, &counts[0]), "rude · answered");
+        assert_eq!(phrase_name(&terms, &counts[0], THEME_PHRASE), "rude · answered");
     }
 
     /// A sentence's (topic, sub-topic), `None` when scattered.
