@@ -2,10 +2,12 @@
 //!
 //! Sentences are linked to their nearest neighbours by cosine similarity ([`super::knn`], exact)
 //! and the graph is cut into communities by Leiden ([`super::graph`], see there for why a graph
-//! and not density clustering). A community smaller than `min_cluster_size` is not a theme: its
-//! sentences stay unthemed rather than being forced into a neighbour. Themes are then grouped
-//! into a few broad ones (Leiden again, on the graph of themes, at a low resolution), so a CX
-//! owner can open "Delivery" into "late delivery", "tracking", "courier left it outside".
+//! and not density clustering). A community smaller than `min_cluster_size` is not a theme, and
+//! a sentence whose neighbours are far or spread over several themes stays unthemed rather than
+//! being forced into one; a sentence of a tiny community whose neighbours clearly agree joins
+//! their theme. Themes are then grouped into a few broad ones (Leiden again, on the graph of
+//! themes at plain modularity), so a CX owner can open "order · delivery" into "delivery time ·
+//! long", "post office", "tracking code · shipment".
 //!
 //! Large collections: the graph is built on a deterministic sample of at most `max_sample`
 //! sentences; every other sentence joins the theme its nearest sample sentences vote for, or
@@ -53,6 +55,8 @@ const FAR_RATIO: f32 = 0.5;
 /// Broad groups wanted: fewer themes than twice `GROUPS.0` are not grouped, and the group
 /// resolution is searched for a count in this range when plain modularity falls outside it.
 const GROUPS: (usize, usize) = (3, 12);
+/// Sentences outside the sample placed per round of neighbour search (bounds memory).
+const ASSIGN_CHUNK: usize = 65_536;
 /// Nearest themes (by centre) each theme is linked to when grouping.
 const CENTROID_LINKS: usize = 3;
 /// A theme's name leads with a two-word phrase said in at least 1/this of its sentences.
@@ -360,22 +364,23 @@ fn assign(
 ) -> Vec<(usize, Option<usize>)> {
     let dim = base.dim;
     let far = far_threshold(sample_neighbours);
-    let found = knn::knn(
-        rest.len(),
-        |s, l, buf| {
-            for (row, &i) in buf.chunks_exact_mut(dim).zip(&rest[s..s + l]) {
-                row.copy_from_slice(inputs[i].vector);
-            }
-        },
-        base,
-        k,
-        false,
-        threads,
-    );
     let mut votes = vec![0f32; themes];
-    rest.iter()
-        .zip(found)
-        .map(|(&i, list)| {
+    let mut placed = Vec::with_capacity(rest.len());
+    // In chunks, so only one chunk's neighbour lists are held at a time.
+    for chunk in rest.chunks(ASSIGN_CHUNK) {
+        let found = knn::knn(
+            chunk.len(),
+            |s, l, buf| {
+                for (row, &i) in buf.chunks_exact_mut(dim).zip(&chunk[s..s + l]) {
+                    row.copy_from_slice(inputs[i].vector);
+                }
+            },
+            base,
+            k,
+            false,
+            threads,
+        );
+        placed.extend(chunk.iter().zip(found).map(|(&i, list)| {
             if list.is_empty() || closeness(&list) < far {
                 return (i, None);
             }
@@ -390,15 +395,16 @@ fn assign(
             }
             let best = (0..themes).max_by(|&a, &b| votes[a].total_cmp(&votes[b]).then(b.cmp(&a)));
             (i, best.filter(|&t| total > 0.0 && votes[t] >= MIN_VOTE * total))
-        })
-        .collect()
+        }));
+    }
+    placed
 }
 
 /// Each theme's broad group and the number of groups: Leiden on the graph of themes at plain
 /// modularity (γ = 1), which finds the natural number of broad topics; when that is outside
 /// [`GROUPS`] (with at least one group per ten themes), γ is searched (by bisection in log
-/// scale) for a count inside. `None` when there
-/// are too few themes to group or no resolution gives such a count.
+/// scale) for a count inside. `None` when there are too few themes to group or no resolution
+/// gives such a count.
 fn broad_groups(
     graph: &Graph,
     label: &[Option<usize>],
