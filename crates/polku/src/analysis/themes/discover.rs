@@ -402,8 +402,9 @@ fn assign(
 
 /// Each theme's broad group and the number of groups: Leiden on the graph of themes at plain
 /// modularity (γ = 1), which finds the natural number of broad topics; when that is outside
-/// [`GROUPS`] (with at least one group per ten themes), γ is searched (by bisection in log
-/// scale) for a count inside. `None` when there are too few themes to group or no resolution
+/// [`GROUPS`] (with at least one group per ten themes and three themes per group on average) or
+/// one group holds over 40 % of the themes, γ is searched (by bisection in log scale) for a
+/// count inside. `None` when there are too few themes to group or no resolution
 /// gives such a count.
 fn broad_groups(
     graph: &Graph,
@@ -417,6 +418,8 @@ fn broad_groups(
     }
     // Many themes deserve more groups: a group of a third of everything helps nobody.
     let lowest = (themes / 10).clamp(GROUPS.0, GROUPS.1 / 2);
+    // ... and few themes fewer: a group of one or two themes does not summarise anything.
+    let highest = (themes / 3).clamp(lowest, GROUPS.1);
     let mut agg = graph.aggregate(label, themes);
     // Themes with no sentence pair between them (a kNN graph of well-separated topics falls
     // apart) are still related through their centres: each theme is also linked to its
@@ -442,19 +445,25 @@ fn broad_groups(
     agg.edges.sort_by_key(|&(a, b, _)| (a, b));
     let (mut low, mut high) = (1e-3f64, 1e3f64);
     let mut gamma = 1.0;
+    let mut fallback = None;
     for _ in 0..24 {
         let groups = renumber_by_size(&agg.communities(gamma));
         let n = groups.iter().max().map_or(0, |&m| m + 1);
-        if n < lowest {
-            low = gamma;
-        } else if n > GROUPS.1 {
+        // A group holding two themes in five is a list, not a grouping: ask for more groups.
+        let lopsided = groups.iter().filter(|&&g| g == 0).count() * 5 > themes * 2;
+        if n > highest {
             high = gamma;
+        } else if n < lowest || lopsided {
+            if n >= lowest && fallback.is_none() {
+                fallback = Some((groups, n));
+            }
+            low = gamma;
         } else {
             return Some((groups, n));
         }
         gamma = (low * high).sqrt();
     }
-    None
+    fallback
 }
 
 /// Community numbers renumbered so that 0 is the largest (by node count; ties by first node).
