@@ -165,11 +165,24 @@ enum Command {
         project: PathBuf,
         #[arg(long)]
         model: Option<PathBuf>,
-        /// Fewest sentences in a theme.
-        #[arg(long, default_value_t = 8)]
-        min_size: usize,
-        /// Find the themes again (after changing --min-size): uncurated stored themes are
-        /// replaced, curated ones stay.
+        /// Fewest sentences in a theme (default 5; large collections raise it to one per
+        /// thousand). Implies --rediscover.
+        #[arg(long)]
+        min_size: Option<usize>,
+        /// Fewer, broader themes (granularity 0.5). Implies --rediscover.
+        #[arg(long, conflicts_with_all = ["more", "granularity"])]
+        fewer: bool,
+        /// More, narrower themes (granularity 2). Implies --rediscover.
+        #[arg(long, conflicts_with = "granularity")]
+        more: bool,
+        /// How fine the themes are: 1 is the default, below 1 fewer themes, above 1 more.
+        /// Implies --rediscover.
+        #[arg(long)]
+        granularity: Option<f32>,
+        /// Cluster all languages together (for a multilingual model). Implies --rediscover.
+        #[arg(long)]
+        across_languages: bool,
+        /// Find the themes again: uncurated stored themes are replaced, curated ones stay.
         #[arg(long)]
         rediscover: bool,
     },
@@ -746,11 +759,25 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 "calibration": head.calibration,
             }));
         }
-        Command::Themes { project, model, min_size, rediscover } => {
+        Command::Themes { project, model, min_size, fewer, more, granularity, across_languages, rediscover } => {
             let mut p = open(&project, &coder)?;
             let name = p.chosen_model(model.as_deref())?.key;
-            if rediscover {
-                let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: min_size, ..Default::default() };
+            let granularity = match (fewer, more, granularity) {
+                (true, _, _) => Some(0.5),
+                (_, true, _) => Some(2.0),
+                (_, _, g) => g,
+            };
+            if let Some(g) = granularity.filter(|g| !(g.is_finite() && *g > 0.0)) {
+                bail!("--granularity must be a positive number, not {g}");
+            }
+            if rediscover || min_size.is_some() || granularity.is_some() || across_languages {
+                let defaults = polku::analysis::themes::ThemeOptions::default();
+                let opts = polku::analysis::themes::ThemeOptions {
+                    min_cluster_size: min_size.unwrap_or(defaults.min_cluster_size),
+                    granularity: granularity.unwrap_or(defaults.granularity),
+                    across_languages,
+                    ..defaults
+                };
                 let found: Vec<_> = p.discover_themes(&name, &opts)?.into_iter().map(|t| t.theme).collect();
                 let r = p.save_themes(&name, &found)?;
                 out.message(&format!(
@@ -983,7 +1010,31 @@ fn load_model(dir: &Path) -> Result<Box<dyn polku::analysis::embed::Embedder + S
 }
 
 /// Stored themes with their ids (what `theme` subcommands take), a line each plus two quotes.
+/// The theme list as a tree: each broad group (largest first) with its themes, then the
+/// themes in no group.
 fn print_stored_themes(out: &Out, themes: &[StoredTheme]) {
+    let mut groups: Vec<(Option<&polku::analysis::themes::ThemeGroup>, Vec<&StoredTheme>)> = Vec::new();
+    for t in themes {
+        match groups.iter_mut().find(|(g, _)| *g == t.group.as_ref()) {
+            Some((_, list)) => list.push(t),
+            None => groups.push((t.group.as_ref(), vec![t])),
+        }
+    }
+    let size = |list: &[&StoredTheme]| list.iter().map(|t| t.sentence_count).sum::<u32>();
+    groups.sort_by_key(|(g, list)| (g.is_none(), std::cmp::Reverse(size(list))));
+    let grouped = groups.iter().any(|(g, _)| g.is_some());
+    for (group, list) in &groups {
+        let indent = if grouped { "  " } else { "" };
+        if grouped {
+            let title = group.map_or("(no broad theme)".to_string(), |g| g.name.clone());
+            let themes = if list.len() == 1 { "1 theme".to_string() } else { format!("{} themes", list.len()) };
+            out.message(&format!("▸ {title} ({themes}, {} sentences)", size(list)));
+        }
+        print_theme_list(out, list, indent);
+    }
+}
+
+fn print_theme_list(out: &Out, themes: &[&StoredTheme], indent: &str) {
     for t in themes {
         let mut notes = Vec::new();
         if t.status == ThemeStatus::Discarded {
@@ -999,9 +1050,9 @@ fn print_stored_themes(out: &Out, themes: &[StoredTheme]) {
             notes.push(format!("sentiment {m:+.2}"));
         }
         let notes = if notes.is_empty() { String::new() } else { format!(" [{}]", notes.join(", ")) };
-        out.message(&format!("{:>5}  {} ({} sentences){notes}", t.id, t.name, t.sentence_count));
+        out.message(&format!("{indent}{:>5}  {} ({} sentences){notes}", t.id, t.name, t.sentence_count));
         for q in t.quotes.iter().take(2) {
-            out.message(&format!("         “{}”", q.text));
+            out.message(&format!("{indent}         “{}”", q.text));
         }
     }
 }

@@ -187,6 +187,16 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX theme_sentences_sentence ON theme_sentences(sentence_id);
     "#,
+    // v5: broad themes. Discovery groups themes into a few broad ones a CX owner opens into
+    // their themes; a theme belongs to at most one group, and the themes stay what metrics count.
+    r#"
+    CREATE TABLE theme_groups (
+        id INTEGER PRIMARY KEY,
+        model TEXT NOT NULL,
+        name TEXT NOT NULL
+    ) STRICT;
+    ALTER TABLE themes ADD COLUMN group_id INTEGER REFERENCES theme_groups(id) ON DELETE SET NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

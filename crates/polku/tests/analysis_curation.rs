@@ -128,7 +128,7 @@ fn sentences(p: &Project) -> Vec<(Id, Id, i64, i64, String)> {
 }
 
 fn small_themes() -> ThemeOptions {
-    ThemeOptions { min_cluster_size: 3, min_samples: 2, ..Default::default() }
+    ThemeOptions { min_cluster_size: 3, ..Default::default() }
 }
 
 /// Discovers and stores themes; returns the stored ids of the delivery, price and app themes.
@@ -266,15 +266,20 @@ fn discarded_themes_stay_visible_and_split_separates_subtopics() {
     // Too few sentences to split: a clear error, and the theme stays.
     let (_dir2, mut q) = project_with(&["The weather was nice.", "I like turtles.", "Nothing else to say."], None);
     let ids: Vec<Id> = sentences(&q).iter().map(|s| s.0).collect();
-    let odd = Theme { name: "odds".into(), terms: Vec::new(), members: ids.clone(), representatives: ids };
+    let odd = Theme { name: "odds".into(), terms: Vec::new(), members: ids.clone(), representatives: ids, group: None };
     assert_eq!(q.save_themes(MODEL, &[odd]).unwrap().saved, 1);
     let odds = q.themes(MODEL).unwrap()[0].id;
     let err = q.split_theme(odds).unwrap_err().to_string();
     assert!(err.contains("cannot be split"), "{err}");
     assert!(q.theme(odds).is_ok());
     // Members must be sentences of the model.
-    let bogus =
-        Theme { name: "x".into(), terms: Vec::new(), members: vec![424242, 434343], representatives: Vec::new() };
+    let bogus = Theme {
+        name: "x".into(),
+        terms: Vec::new(),
+        members: vec![424242, 434343],
+        representatives: Vec::new(),
+        group: None,
+    };
     assert!(matches!(p.save_themes(MODEL, &[bogus]), Err(polku::Error::NotFound { .. })));
 }
 
@@ -459,4 +464,73 @@ fn theme_matrix_and_drivers_read_stored_themes_with_their_phases_and_sentiment()
     // 4 promoters of 11 → 36.4; impact = 6/17 × (−100 − 36.4) = −48.1.
     assert_eq!(d.drivers[0].item.id, delivery, "six detractors pull hardest");
     assert!((d.drivers[0].impact.unwrap().value - (6.0 / 17.0) * (-100.0 - 400.0 / 11.0)).abs() < 1e-9);
+}
+
+/// A discovered theme of the given sentences (by text) in broad group `group`.
+fn theme_of(p: &Project, name: &str, texts: &[&str], group: Option<(i64, &str)>) -> Theme {
+    let ids: Vec<Id> = sentences(p).into_iter().filter(|s| texts.contains(&s.4.as_str())).map(|s| s.0).collect();
+    Theme {
+        name: name.into(),
+        terms: Vec::new(),
+        members: ids.clone(),
+        representatives: ids,
+        group: group.map(|(id, name)| polku::analysis::themes::ThemeGroup { id, name: name.into() }),
+    }
+}
+
+#[test]
+fn broad_groups_are_stored_and_a_curated_theme_keeps_its_group() {
+    let (_dir, mut p) = themed_project();
+    let found = vec![
+        theme_of(&p, "late delivery", &DELIVERY[..3], Some((0, "orders"))),
+        theme_of(&p, "slow shipping", &DELIVERY[3..], Some((0, "orders"))),
+        theme_of(&p, "price", &PRICE, Some((1, "money"))),
+        theme_of(&p, "app", &APP, None),
+    ];
+    p.save_themes(MODEL, &found).unwrap();
+    let stored = p.themes(MODEL).unwrap();
+    let group = |name: &str| stored.iter().find(|t| t.name == name).unwrap().group.clone();
+    let orders = group("late delivery").expect("grouped");
+    assert_eq!(orders.name, "orders");
+    assert_eq!(group("slow shipping"), Some(orders.clone()), "one stored group per discovered group");
+    assert_eq!(group("price").map(|g| g.name), Some("money".to_string()));
+    assert_ne!(group("price").map(|g| g.id), Some(orders.id));
+    assert_eq!(group("app"), None);
+
+    // A renamed theme keeps its group through re-discovery; the other groups are replaced.
+    let late = stored.iter().find(|t| t.name == "late delivery").unwrap().id;
+    p.rename_theme(late, "Late deliveries").unwrap();
+    let again = vec![theme_of(&p, "price", &PRICE, Some((0, "pricing")))];
+    p.save_themes(MODEL, &again).unwrap();
+    let stored = p.themes(MODEL).unwrap();
+    assert_eq!(p.theme(late).unwrap().group, Some(orders.clone()));
+    let price = stored.iter().find(|t| t.name == "price").unwrap();
+    assert_eq!(price.group.as_ref().map(|g| g.name.as_str()), Some("pricing"));
+    let conn = rusqlite::Connection::open(p.path()).unwrap();
+    let groups: i64 = conn.query_row("SELECT count(*) FROM theme_groups", [], |r| r.get(0)).unwrap();
+    assert_eq!(groups, 2, "groups no theme belongs to are removed");
+}
+
+#[test]
+fn a_version_4_file_gains_theme_groups_keeping_its_themes() {
+    let (_dir, mut p) = themed_project();
+    p.save_themes(MODEL, &[theme_of(&p, "price", &PRICE, None)]).unwrap();
+    let path = p.path().to_path_buf();
+    drop(p);
+    // Back to the v4 schema: no group table or column.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE themes DROP COLUMN group_id; DROP TABLE theme_groups; PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    let mut p = Project::open(&path).unwrap();
+    assert_eq!(p.stats().unwrap().schema_version, polku::SCHEMA_VERSION);
+    let stored = p.themes(MODEL).unwrap();
+    assert_eq!((stored.len(), stored[0].group.clone()), (1, None));
+    assert_eq!(stored[0].sentence_count as usize, PRICE.len());
+    p.save_themes(MODEL, &[theme_of(&p, "app", &APP, Some((0, "product")))]).unwrap();
+    let app = p.themes(MODEL).unwrap().into_iter().find(|t| t.name == "app").unwrap();
+    assert_eq!(app.group.map(|g| g.name), Some("product".to_string()));
 }

@@ -300,7 +300,7 @@ fn themes_of_real_feedback_group_by_topic_and_are_named_by_it() {
     std::fs::write(&file, lines).unwrap();
     p.import_file(&file, &Default::default(), &mut |_, _| true).unwrap();
     p.embed_sentences(&e, "minilm", &mut |_, _| true).unwrap();
-    let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: 5, min_samples: 3, ..Default::default() };
+    let opts = polku::analysis::themes::ThemeOptions { min_cluster_size: 5, ..Default::default() };
     let themes = p.discover_themes("minilm", &opts).unwrap();
     assert!(themes.len() >= 2, "{themes:#?}");
     for t in &themes {

@@ -905,6 +905,8 @@ export type StoredTheme = {
 	sentiment_label: SentimentLabel | null,
 	/**  Representative sentences, best first. */
 	quotes: ThemeQuote[],
+	/**  The broad theme it belongs to (id of the stored group), if discovery grouped it. */
+	group: ThemeGroup | null,
 };
 
 /**  A passage a code probably applies to. */
@@ -950,6 +952,17 @@ export type Summary = {
 	counts: number[],
 	/**  Fewer than [`MIN_RESPONDENTS`] answers: show, but not as a confident number. */
 	small: boolean,
+};
+
+/**  The broad theme a theme belongs to. */
+export type ThemeGroup = {
+	/**
+	 *  In a discovery result, the group's number (0, 1, …, largest group first); in stored
+	 *  themes, the stored group's id.
+	 */
+	id: number,
+	/**  A short name from the group's most distinctive terms. */
+	name: string,
 };
 
 /**  A representative sentence of a stored theme, with where to find it. */

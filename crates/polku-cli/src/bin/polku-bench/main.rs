@@ -10,6 +10,8 @@
 //!                                                    one backend per process, with its peak RSS
 //!   embed --scale N                                  embed and score the sentiment of N generated sentences
 //!   metrics [N]                                      CX metric views over N synthetic respondents (1000000)
+//!   themes --project FILE [--subset 3000] [--show 20]   theme coverage, count, largest share, groups, time
+//!   themes --synthetic 100000 --synthetic 1000000    theme discovery's wall time and peak RSS at scale
 //! ```
 //!
 //! Without a command it runs `search` with its defaults, then `reader` (the benchmark's run
@@ -23,7 +25,7 @@
 //! the metric views' respondents are synthetic, and their project file is written through
 //! the core's own import, embedding, sentiment and theme functions ([`respondents`]).
 //! The modules say what each benchmark measures and why: [`import_search`], [`reader`],
-//! [`embed`], [`metrics`]; [`common`] holds what they share.
+//! [`embed`], [`metrics`], [`themes`]; [`common`] holds what they share.
 
 mod common;
 mod embed;
@@ -31,13 +33,17 @@ mod import_search;
 mod metrics;
 mod reader;
 mod respondents;
+mod themes;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "polku-bench", about = "Polku's benchmarks: import and search, the reader, embeddings, CX metrics.")]
+#[command(
+    name = "polku-bench",
+    about = "Polku's benchmarks: import and search, the reader, embeddings, CX metrics, themes."
+)]
 struct Cli {
     /// Scratch folder for generated files and projects (emptied first).
     #[arg(long, global = true, default_value_os_t = std::env::temp_dir().join("polku-bench"))]
@@ -56,6 +62,8 @@ enum Command {
     Embed(embed::Args),
     /// The CX metric views over N synthetic respondents, in memory and from a project file.
     Metrics(metrics::Args),
+    /// Theme discovery: coverage and counts on a real project, time and memory at scale.
+    Themes(themes::Args),
 }
 
 fn main() {
@@ -78,5 +86,6 @@ fn main() {
         Some(Command::Reader) => reader::run(&dir, &comments()),
         Some(Command::Embed(a)) => embed::run(&dir, &comments(), &a),
         Some(Command::Metrics(a)) => metrics::run(&dir, &a),
+        Some(Command::Themes(a)) => themes::run(&a),
     }
 }

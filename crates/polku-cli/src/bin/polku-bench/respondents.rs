@@ -376,6 +376,7 @@ pub fn write_project(path: &Path, n: usize) -> polku::Result<Written> {
             terms: Vec::new(),
             members: m.ordinals.clone(),
             representatives: m.ordinals.iter().take(5).copied().collect(),
+            group: None,
         })
         .collect();
     p.save_themes(MODEL, &themes)?;

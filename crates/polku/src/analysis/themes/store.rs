@@ -12,6 +12,9 @@
 //!   that loses more than half its members that way is the curated theme found again and is
 //!   dropped, otherwise it is stored with the rest. Discarded themes keep their sentences too,
 //!   so a discarded theme does not come back under a new id.
+//! - Discovery's broad groups are stored beside the themes (`theme_groups`): a fresh discovery
+//!   replaces the groups no kept theme belongs to, and a curated theme keeps its group (split
+//!   parts inherit it, a merge keeps the target's).
 //! - Promotion turns each sentence into a coding (origin `model`) in one transaction and one
 //!   undoable step; undo removes those codings, while the code and the theme's link to it stay.
 
@@ -20,7 +23,7 @@ use std::collections::HashSet;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::discover::{self, Theme, ThemeInput, ThemeOptions};
+use super::discover::{self, Theme, ThemeGroup, ThemeInput, ThemeOptions};
 use crate::analysis::sentiment::SentimentLabel;
 use crate::analysis::vectors::quantize::dequantize;
 use crate::analysis::vectors::rows::{dot, mean_direction};
@@ -31,7 +34,7 @@ use crate::{Error, Project, Result};
 
 /// Representative quotes kept per theme after a merge.
 const QUOTES: usize = 5;
-/// Largest minimum sub-theme size tried when splitting (the discovery default).
+/// Largest minimum sub-theme size tried when splitting.
 const SPLIT_MAX_MIN_SIZE: usize = 8;
 /// Separator of the stored terms.
 const TERM_SEPARATOR: &str = ", ";
@@ -97,6 +100,8 @@ pub struct StoredTheme {
     pub sentiment_label: Option<SentimentLabel>,
     /// Representative sentences, best first.
     pub quotes: Vec<ThemeQuote>,
+    /// The broad theme it belongs to (id of the stored group), if discovery grouped it.
+    pub group: Option<ThemeGroup>,
 }
 
 /// What [`Project::save_themes`] did.
@@ -203,13 +208,20 @@ fn rerank(tx: &Transaction, theme: Id) -> Result<()> {
     Ok(())
 }
 
-/// Stores one theme of `model` with the given members (all existing sentences of the model)
-/// and representatives; returns its id.
-fn insert_theme(tx: &Transaction, model: &str, theme: &Theme, members: &[Id], status: ThemeStatus) -> Result<Id> {
+/// Stores one theme of `model` with the given members (all existing sentences of the model),
+/// representatives and stored group; returns its id.
+fn insert_theme(
+    tx: &Transaction,
+    model: &str,
+    theme: &Theme,
+    members: &[Id],
+    status: ThemeStatus,
+    group: Option<Id>,
+) -> Result<Id> {
     let terms: Vec<&str> = theme.terms.iter().map(|(t, _)| t.as_str()).collect();
     tx.execute(
-        "INSERT INTO themes(model, name, terms, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![model, theme.name, terms.join(TERM_SEPARATOR), status.as_str(), crate::dates::now()],
+        "INSERT INTO themes(model, name, terms, status, created_at, group_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![model, theme.name, terms.join(TERM_SEPARATOR), status.as_str(), crate::dates::now(), group],
     )?;
     let id = tx.last_insert_rowid();
     let mut ins =
@@ -229,6 +241,13 @@ impl Project {
     pub fn save_themes(&mut self, model: &str, themes: &[Theme]) -> Result<ThemeSaveReport> {
         self.write(|tx| {
             tx.execute(&format!("DELETE FROM themes WHERE model = ?1 AND NOT {}", curated_sql("themes")), [model])?;
+            tx.execute(
+                "DELETE FROM theme_groups WHERE model = ?1
+                 AND id NOT IN (SELECT group_id FROM themes WHERE group_id IS NOT NULL)",
+                [model],
+            )?;
+            // Discovery's group numbers → stored group ids, created with their first saved theme.
+            let mut groups: std::collections::HashMap<i64, Id> = Default::default();
             let kept: i64 = tx.query_row("SELECT count(*) FROM themes WHERE model = ?1", [model], |r| r.get(0))?;
             let mut claimed: HashSet<Id> = {
                 let mut st = tx.prepare(
@@ -254,7 +273,21 @@ impl Project {
                     report.absorbed += 1;
                     continue;
                 }
-                insert_theme(tx, model, theme, &members, ThemeStatus::Active)?;
+                let group = match &theme.group {
+                    Some(g) => Some(match groups.get(&g.id) {
+                        Some(&id) => id,
+                        None => {
+                            tx.execute(
+                                "INSERT INTO theme_groups(model, name) VALUES (?1, ?2)",
+                                params![model, g.name],
+                            )?;
+                            groups.insert(g.id, tx.last_insert_rowid());
+                            tx.last_insert_rowid()
+                        }
+                    }),
+                    None => None,
+                };
+                insert_theme(tx, model, theme, &members, ThemeStatus::Active, group)?;
                 claimed.extend(&members);
                 report.saved += 1;
             }
@@ -277,8 +310,9 @@ impl Project {
             "SELECT t.id, t.model, t.name, t.terms, t.status, t.code_id, {},
                     (SELECT count(*) FROM theme_sentences ts WHERE ts.theme_id = t.id) AS n,
                     (SELECT avg(x.sentiment) FROM theme_sentences ts JOIN sentences x ON x.id = ts.sentence_id
-                     WHERE ts.theme_id = t.id)
-             FROM themes t WHERE {cond} ORDER BY t.status = 'discarded', n DESC, t.id",
+                     WHERE ts.theme_id = t.id),
+                    g.id, g.name
+             FROM themes t LEFT JOIN theme_groups g ON g.id = t.group_id WHERE {cond} ORDER BY t.status = 'discarded', n DESC, t.id",
             curated_sql("t")
         ))?;
         let mut themes: Vec<StoredTheme> = st
@@ -296,6 +330,10 @@ impl Project {
                     mean_sentiment: r.get(8)?,
                     sentiment_label: r.get::<_, Option<f64>>(8)?.map(|m| SentimentLabel::of(m as f32)),
                     quotes: Vec::new(),
+                    group: match r.get::<_, Option<Id>>(9)? {
+                        Some(id) => Some(ThemeGroup { id, name: r.get(10)? }),
+                        None => None,
+                    },
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -378,25 +416,25 @@ impl Project {
     }
 
     /// Splits a theme into the sub-themes its own sentences form (theme discovery run again on
-    /// them with smaller minimum sizes, largest first, until one gives at least two). The
-    /// sub-themes replace it (same status, curated, not linked to its code); sentences in no
-    /// sub-theme leave the theme list. Returns the new themes' ids, largest first.
+    /// them with smaller minimum sizes and then finer granularity, until one gives at least
+    /// two). The sub-themes replace it (same status and broad group, curated, not linked to its
+    /// code); sentences in no sub-theme leave the theme list. Returns the new themes' ids,
+    /// largest first.
     pub fn split_theme(&mut self, id: Id) -> Result<Vec<Id>> {
         let (model, status) = theme_head(self.conn(), id)?;
+        let group: Option<Id> =
+            self.conn().query_row("SELECT group_id FROM themes WHERE id = ?1", [id], |r| r.get(0))?;
         let members = members(self.conn(), id)?;
         let inputs: Vec<ThemeInput> =
             members.iter().map(|m| ThemeInput { id: m.id, text: &m.text, lang: &m.lang, vector: &m.vector }).collect();
         let mut parts = Vec::new();
-        for min_size in (2..=(members.len() / 2).min(SPLIT_MAX_MIN_SIZE)).rev() {
-            let opts = ThemeOptions {
-                min_cluster_size: min_size,
-                min_samples: min_size.min(4),
-                max_share: 1.0,
-                ..Default::default()
-            };
-            parts = discover::discover(&inputs, &opts);
-            if parts.len() >= 2 {
-                break;
+        'search: for granularity in [1.0, 2.0, 4.0] {
+            for min_size in (2..=(members.len() / 2).min(SPLIT_MAX_MIN_SIZE)).rev() {
+                let opts = ThemeOptions { min_cluster_size: min_size, granularity, ..Default::default() };
+                parts = discover::discover(&inputs, &opts);
+                if parts.len() >= 2 {
+                    break 'search;
+                }
             }
         }
         if parts.len() < 2 {
@@ -410,7 +448,7 @@ impl Project {
             // largest rowid once it is gone), and a stale id in a front end finds nothing.
             let mut ids = Vec::new();
             for part in &parts {
-                let new = insert_theme(tx, &model, part, &part.members, status)?;
+                let new = insert_theme(tx, &model, part, &part.members, status, group)?;
                 mark_curated(tx, new)?;
                 ids.push(new);
             }
