@@ -179,7 +179,8 @@ enum Command {
         /// Implies --rediscover.
         #[arg(long)]
         granularity: Option<f32>,
-        /// Cluster all languages together (for a multilingual model). Implies --rediscover.
+        /// Cluster all languages together even with a model that is not multilingual (a
+        /// multilingual model, such as the default, always does). Implies --rediscover.
         #[arg(long)]
         across_languages: bool,
         /// Find the themes again: uncurated stored themes are replaced, curated ones stay.
@@ -761,7 +762,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Themes { project, model, min_size, fewer, more, granularity, across_languages, rediscover } => {
             let mut p = open(&project, &coder)?;
-            let name = p.chosen_model(model.as_deref())?.key;
+            let chosen = p.chosen_model(model.as_deref())?;
+            let name = chosen.key;
             let granularity = match (fewer, more, granularity) {
                 (true, _, _) => Some(0.5),
                 (_, true, _) => Some(2.0),
@@ -771,11 +773,11 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 bail!("--granularity must be a positive number, not {g}");
             }
             if rediscover || min_size.is_some() || granularity.is_some() || across_languages {
-                let defaults = polku::analysis::themes::ThemeOptions::default();
+                let defaults = polku::analysis::themes::ThemeOptions::for_model(&chosen.dir);
                 let opts = polku::analysis::themes::ThemeOptions {
                     min_cluster_size: min_size.unwrap_or(defaults.min_cluster_size),
                     granularity: granularity.unwrap_or(defaults.granularity),
-                    across_languages,
+                    across_languages: across_languages || defaults.across_languages,
                     ..defaults
                 };
                 let found: Vec<_> = p.discover_themes(&name, &opts)?.into_iter().map(|t| t.theme).collect();

@@ -117,7 +117,7 @@ impl Project {
             return Err(crate::Error::Cancelled);
         }
         let discovered: Vec<_> =
-            self.discover_themes(model, &ThemeOptions::default())?.into_iter().map(|t| t.theme).collect();
+            self.discover_themes(model, &ThemeOptions::for_model(model_dir))?.into_iter().map(|t| t.theme).collect();
         let themes = self.save_themes(model, &discovered)?;
         if !progress(Stage::Phases, 0, 1) {
             return Err(crate::Error::Cancelled);

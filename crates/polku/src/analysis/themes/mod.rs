@@ -59,6 +59,16 @@ pub struct ThemeSentence {
     pub vector: Vec<f32>,
 }
 
+impl ThemeOptions {
+    /// The defaults for the model in `dir`: across languages when the model is multilingual
+    /// (one vector space for Finnish and English, so feedback about the same problem meets in
+    /// one theme whatever its language), per language otherwise. The one rule both front ends use.
+    pub fn for_model(dir: &std::path::Path) -> ThemeOptions {
+        let across_languages = crate::analysis::installed::inspect(dir).is_ok_and(|m| m.multilingual);
+        ThemeOptions { across_languages, ..ThemeOptions::default() }
+    }
+}
+
 impl Project {
     /// The stored sentences of `model` that theme discovery uses, in id order: sentences with
     /// too few content words ("Yes.", "Um, okay.") carry no theme and are left out.
