@@ -56,7 +56,9 @@ impl<'de> Deserialize<'de> for Pieces {
                 vocab: Vec<(String, f64)>,
             }
             let spec = Spec::deserialize(value).map_err(serde::de::Error::custom)?;
-            Unigram::new(spec.vocab, spec.unk_id).map(|u| Pieces::Unigram(Box::new(u))).map_err(serde::de::Error::custom)
+            Unigram::new(spec.vocab, spec.unk_id)
+                .map(|u| Pieces::Unigram(Box::new(u)))
+                .map_err(serde::de::Error::custom)
         } else {
             ModelWrapper::deserialize(value).map(Pieces::Other).map_err(serde::de::Error::custom)
         }
