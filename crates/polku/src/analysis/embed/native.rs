@@ -1,6 +1,7 @@
 //! Polku's own BERT encoder for sentence embeddings: the forward pass of a BERT-family model
-//! (all-MiniLM-L6-v2 and friends) written for one job, turning many short sentences into
-//! mean-pooled, unit-length vectors on a few CPU cores.
+//! (multilingual-e5-small, all-MiniLM-L6-v2 and friends) written for one job, turning many
+//! short sentences into mean-pooled, unit-length vectors on a few CPU cores, in little memory:
+//! a word table stored as f16 stays f16 (a multilingual vocabulary makes it most of the model).
 //!
 //! It reads the same model folder as [`CandleEmbedder`](super::candle::CandleEmbedder)
 //! (`config.json`, `tokenizer.json`, `model.safetensors`) and gives the same vectors (cosine
