@@ -232,6 +232,135 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     }
     ui.screenshot("themes").await?;
 
+    step("analysis: themes sit under broad themes, meet across languages, and none dominates");
+    let groups = ui
+        .client
+        .execute(
+            r#"return [...document.querySelectorAll('[data-testid="theme-group"]')].map(g => ({
+                   name: g.querySelector('[data-testid="theme-group-name"]').innerText.trim(),
+                   size: g.querySelector('summary').innerText.replace(/\s+/g, ' ').trim(),
+                   themes: g.querySelectorAll('[data-testid="theme"]').length }));"#,
+            vec![],
+        )
+        .await
+        .context("reading the broad themes")?;
+    let groups = groups.as_array().cloned().unwrap_or_default();
+    let other = ui
+        .client
+        .execute(
+            r#"const o = document.querySelector('[data-testid="theme-group-other"] summary');
+               return o ? o.innerText.replace(/\s+/g, ' ').trim() : null;"#,
+            vec![],
+        )
+        .await
+        .context("reading the other themes")?;
+    println!("    MEASURED {} broad themes; without a broad theme: {other}", groups.len());
+    for g in &groups {
+        println!("    group {} ({} themes listed)", g["size"], g["themes"]);
+    }
+    // The list as grouped, from the second broad theme's heading (the first is at the top).
+    ui.client
+        .execute(
+            r#"const gs = document.querySelectorAll('[data-testid="theme-group"]');
+               const g = gs[1] || gs[0];
+               if (g) g.scrollIntoView({block: 'start'});"#,
+            vec![],
+        )
+        .await
+        .context("scrolling to the first broad theme")?;
+    ui.screenshot("theme-groups").await?;
+    // The quotes the list shows, with the language the core detects in each.
+    let quoted = ui
+        .client
+        .execute(
+            r#"return [...document.querySelectorAll('[data-testid="theme"]')].map(t => ({
+                   name: t.querySelector('[data-testid="theme-name"]').innerText.trim(),
+                   quotes: [...t.querySelectorAll('[data-testid="theme-quote"]')]
+                           .map(q => q.innerText.trim().replace(/^\u201c|\u201d$/g, '')) }));"#,
+            vec![],
+        )
+        .await
+        .context("reading the theme quotes")?;
+    let quoted = quoted.as_array().cloned().unwrap_or_default();
+    let languages = |t: &Value| -> Vec<Option<&'static str>> {
+        t["quotes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|q| polku::language::detect(q.as_str().unwrap_or("")))
+            .collect()
+    };
+    let mixed: Vec<String> = quoted
+        .iter()
+        .filter(|t| {
+            let l = languages(t);
+            l.contains(&Some("fi")) && l.contains(&Some("en"))
+        })
+        .map(|t| t["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    let (mut fi_only, mut en_only) = (0, 0);
+    for t in &quoted {
+        let l = languages(t);
+        fi_only += usize::from(l.contains(&Some("fi")) && !l.contains(&Some("en")));
+        en_only += usize::from(l.contains(&Some("en")) && !l.contains(&Some("fi")));
+    }
+    println!(
+        "    MEASURED themes whose quotes mix Finnish and English: {} of {} ({fi_only} Finnish only, {en_only} English only): {mixed:?}",
+        mixed.len(),
+        quoted.len()
+    );
+    if let Some(t) = quoted.iter().find(|t| mixed.first().is_some_and(|m| t["name"].as_str() == Some(m.as_str()))) {
+        for (q, l) in t["quotes"].as_array().into_iter().flatten().zip(languages(t)) {
+            println!("      {l:?}: {q}");
+        }
+    }
+    let counts: Vec<u64> = themes.iter().map(|t| t["count"].as_u64().unwrap_or(0)).collect();
+    let in_themes: u64 = counts.iter().sum();
+    let largest = counts.iter().copied().max().unwrap_or(0);
+    let share = largest as f64 / in_themes.max(1) as f64;
+    println!(
+        "    MEASURED largest theme: {largest} of {in_themes} sentences in themes ({:.1} %), {} themes",
+        100.0 * share,
+        counts.len()
+    );
+    // Not checked, only told: the same over all the quotes the core keeps per theme (the list
+    // shows the first three), to tell the data from the display when the check below fails.
+    let stored = ui
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               window.__TAURI_INTERNALS__.invoke('themes')
+                 .then(ts => done(ts.filter(t => t.status === 'active').map(t => ({ name: t.name, quotes: t.quotes.map(q => q.text) }))))
+                 .catch(e => done({ error: String(e) }));"#,
+            vec![],
+        )
+        .await;
+    match stored.as_ref().ok().and_then(|v| v.as_array()) {
+        Some(all) => {
+            let mixed_stored = all
+                .iter()
+                .filter(|t| {
+                    let l = languages(t);
+                    l.contains(&Some("fi")) && l.contains(&Some("en"))
+                })
+                .count();
+            let quotes: usize = all.iter().map(|t| t["quotes"].as_array().map_or(0, Vec::len)).sum();
+            println!(
+                "    MEASURED over all {quotes} stored quotes: {mixed_stored} of {} themes mix Finnish and English",
+                all.len()
+            );
+        }
+        None => println!("    (stored quotes not read: {stored:?})"),
+    }
+    check(groups.len() >= 2, format!("at least 2 broad themes: {groups:?}"))?;
+    for g in &groups {
+        check(
+            g["name"].as_str().is_some_and(|s| !s.is_empty()) && g["themes"].as_u64().unwrap_or(0) >= 1,
+            format!("every broad theme has a name and a theme: {g}"),
+        )?;
+    }
+    check(!mixed.is_empty(), "a theme whose quotes include a Finnish and an English sentence".to_string())?;
+    check(share <= 0.10, format!("no theme holds over 10 % of the sentences in themes: {largest} of {in_themes}"))?;
+
     step("analysis: promote the invoice-rows theme to a new code; the codebook counts its sentences");
     // A theme a CX owner would act on: the demo's recurring invoice-row complaints.
     let target =
