@@ -11,7 +11,6 @@
 //! crate's own.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
@@ -66,26 +65,8 @@ impl<'de> Deserialize<'de> for Pieces {
 }
 
 /// FNV-1a: the table's keys are short byte strings, for which it is fast and spreads well.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 fn fnv(bytes: &[u8]) -> u64 {
-    let mut h = BuildHasherDefault::<Fnv>::default().build_hasher();
-    h.write(bytes);
-    h.finish()
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// A SentencePiece Unigram vocabulary: pieces, their log-probabilities, and a table from a
