@@ -39,8 +39,8 @@ const UNKNOWN_PENALTY: f64 = 10.0;
 
 /// The tokenizer's model: a compact Unigram, or any other model as the crate has it.
 pub enum Pieces {
-    Unigram(Box<Unigram>),
-    Other(ModelWrapper),
+    Unigram(Unigram),
+    Other(Box<ModelWrapper>),
 }
 
 impl<'de> Deserialize<'de> for Pieces {
@@ -55,11 +55,9 @@ impl<'de> Deserialize<'de> for Pieces {
                 vocab: Vec<(String, f64)>,
             }
             let spec = Spec::deserialize(value).map_err(serde::de::Error::custom)?;
-            Unigram::new(spec.vocab, spec.unk_id)
-                .map(|u| Pieces::Unigram(Box::new(u)))
-                .map_err(serde::de::Error::custom)
+            Unigram::new(spec.vocab, spec.unk_id).map(Pieces::Unigram).map_err(serde::de::Error::custom)
         } else {
-            ModelWrapper::deserialize(value).map(Pieces::Other).map_err(serde::de::Error::custom)
+            ModelWrapper::deserialize(value).map(|m| Pieces::Other(Box::new(m))).map_err(serde::de::Error::custom)
         }
     }
 }
@@ -279,7 +277,7 @@ mod tests {
         .map(|(p, s)| (p.to_string(), *s))
         .collect();
         let theirs = tokenizers::models::unigram::Unigram::from(vocab.clone(), Some(0), false).unwrap();
-        let ours = Pieces::Unigram(Box::new(Unigram::new(vocab, Some(0)).unwrap()));
+        let ours = Pieces::Unigram(Unigram::new(vocab, Some(0)).unwrap());
         for text in ["▁abc", "abcab", "▁äbcä", "xyz", "a🙂🙂b", "cc▁ab", "", "▁"] {
             let t: Vec<(u32, String)> = theirs.tokenize(text).unwrap().into_iter().map(|t| (t.id, t.value)).collect();
             let o: Vec<(u32, String)> = ours.tokenize(text).unwrap().into_iter().map(|t| (t.id, t.value)).collect();
