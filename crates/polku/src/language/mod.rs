@@ -6,6 +6,8 @@
 //! fallback (the import's dominant language) for those.
 
 pub mod analyzers;
+mod finnish;
+pub mod lemmas;
 
 use whatlang::{Detector, Lang};
 

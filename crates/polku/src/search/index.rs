@@ -11,7 +11,8 @@ use std::path::Path;
 use rusqlite::Connection;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -106,16 +107,19 @@ impl SearchIndex {
             }
         };
         for lang in field_languages() {
-            index.tokenizers().register(&analysis::field_name(lang), analysis::analyzer(lang));
+            index.tokenizers().register(&analysis::field_name(lang), analysis::index_analyzer(lang));
         }
         index.tokenizers().register(analysis::PLAIN, analysis::plain_analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex { index, reader, writer: None, fields })
     }
 
-    /// The project generation this index reflects, from its last commit.
+    /// The project generation this index reflects, from its last commit; `None` if it was
+    /// built by other analyzers (another lexicon, older rules), so it is rebuilt.
     pub fn generation(&self) -> Option<u64> {
-        self.index.load_metas().ok()?.payload?.parse().ok()
+        let payload = self.index.load_metas().ok()?.payload?;
+        let (generation, analyzers) = payload.split_once(' ')?;
+        (analyzers == analysis::signature()).then(|| generation.parse().ok()).flatten()
     }
 
     /// Number of indexed segments.
@@ -133,7 +137,7 @@ impl SearchIndex {
     fn commit(&mut self, generation: u64) -> Result<()> {
         let writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&generation.to_string());
+        prepared.set_payload(&format!("{generation} {}", analysis::signature()));
         prepared.commit()?;
         self.reader.reload()?;
         Ok(())
@@ -307,10 +311,21 @@ impl SearchIndex {
                 let toks = analysis::tokens(&mut analysis::analyzer(lang), w);
                 match toks.len() {
                     0 => None,
-                    1 => Some(Box::new(TermQuery::new(
-                        Term::from_field_text(field, &toks[0].term),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>),
+                    1 => {
+                        let qs: Vec<Box<dyn Query>> = analysis::query_terms(lang, w)
+                            .into_iter()
+                            .map(|t| {
+                                let term = Term::from_field_text(field, &t.term);
+                                if t.scored {
+                                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+                                } else {
+                                    let q = TermQuery::new(term, IndexRecordOption::Basic);
+                                    Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+                                }
+                            })
+                            .collect();
+                        Some(Box::new(BooleanQuery::union(qs)) as Box<dyn Query>)
+                    }
                     _ => {
                         let first = toks[0].position;
                         let terms =

@@ -10,6 +10,7 @@ use super::hit::Hit;
 use super::query::Expr;
 use crate::domain::Id;
 use crate::language::analyzers::{self as analysis, AnalyzedToken};
+use crate::language::lemmas::is_marked;
 use crate::text::CharIndex;
 use crate::Result;
 
@@ -42,19 +43,23 @@ fn collect(expr: &Expr, out: &mut Vec<Matcher>) {
 /// Byte ranges in `text` (analysed as `lang`) where any matcher matches, sorted and merged.
 pub fn match_ranges(text: &str, lang: &str, matchers: &[Matcher]) -> Vec<(usize, usize)> {
     let mut analyzer = analysis::analyzer(lang);
-    let toks = analysis::tokens(&mut analyzer, text);
+    let toks = analysis::tokens(&mut analysis::index_analyzer(lang), text);
     let mut ranges = Vec::new();
     for m in matchers {
         match m {
             Matcher::Phrase(p) => {
                 let want = analysis::tokens(&mut analyzer, p);
-                if let Some(first) = want.first() {
+                if want.len() == 1 {
+                    // One word: every index term its query looks for, as in the index.
+                    let terms: Vec<String> = analysis::query_terms(lang, p).into_iter().map(|t| t.term).collect();
+                    ranges.extend(toks.iter().filter(|t| terms.contains(&t.term)).map(|t| (t.from, t.to)));
+                } else if let Some(first) = want.first() {
                     find_phrase(&toks, &want, first.position, &mut ranges);
                 }
             }
             Matcher::Prefix(p) => {
                 let variants = analysis::prefix_variants(lang, p);
-                for t in &toks {
+                for t in toks.iter().filter(|t| !is_marked(&t.term)) {
                     let surface = text[t.from..t.to].to_lowercase();
                     if variants.iter().any(|v| t.term.starts_with(v.as_str()) || surface.starts_with(v.as_str())) {
                         ranges.push((t.from, t.to));
@@ -63,7 +68,7 @@ pub fn match_ranges(text: &str, lang: &str, matchers: &[Matcher]) -> Vec<(usize,
             }
             Matcher::Fuzzy(w, d) => {
                 if let Some(want) = analysis::tokens(&mut analyzer, w).first() {
-                    for t in &toks {
+                    for t in toks.iter().filter(|t| !is_marked(&t.term)) {
                         if levenshtein(&t.term, &want.term) <= *d as usize {
                             ranges.push((t.from, t.to));
                         }
@@ -83,6 +88,8 @@ pub fn match_ranges(text: &str, lang: &str, matchers: &[Matcher]) -> Vec<(usize,
     merged
 }
 
+/// Where the words of `want` follow each other in `toks` (their own terms, which come first at
+/// each position).
 fn find_phrase(toks: &[AnalyzedToken], want: &[AnalyzedToken], first_pos: usize, out: &mut Vec<(usize, usize)>) {
     for (i, t) in toks.iter().enumerate() {
         if t.term != want[0].term {

@@ -32,6 +32,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::graph::Graph;
 use super::knn::{self, Matrix, Neighbour};
 use crate::language::analyzers::{analyzer, index_language, tokens};
+use crate::language::lemmas::is_lemma;
 
 /// Representative quotes per theme.
 const REPRESENTATIVES: usize = 5;
@@ -480,16 +481,22 @@ fn renumber_by_size(community: &[usize]) -> Vec<usize> {
     community.iter().map(|&c| new[c]).collect()
 }
 
-/// How often one term (a stem) occurs in one cluster, and as which lower-cased words.
+/// How often one term (a lemma or a stem) occurs in one cluster, and as which lower-cased words.
 #[derive(Default, Clone)]
 struct TermCount {
     count: u32,
     surfaces: HashMap<String, u32>,
+    /// The term is a lexicon lemma, so it names itself (`hinta`, not `hinnan`).
+    lemma: bool,
 }
 
 impl TermCount {
-    /// The most frequent surface form; ties go to the shorter (usually the base form), then alphabetical.
-    fn surface(&self) -> &str {
+    /// How `term` is shown: itself if it is a lemma, else its most frequent surface form; ties
+    /// go to the shorter (usually the base form), then alphabetical.
+    fn surface<'a>(&'a self, term: &'a str) -> &'a str {
+        if self.lemma {
+            return term;
+        }
         self.surfaces
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.len().cmp(&a.0.len())).then_with(|| b.0.cmp(a.0)))
@@ -511,6 +518,7 @@ impl Counts {
         for (term, c) in &other.terms {
             let entry = self.terms.entry(term.clone()).or_default();
             entry.count += c.count;
+            entry.lemma |= c.lemma;
             for (s, n) in &c.surfaces {
                 *entry.surfaces.entry(s.clone()).or_default() += n;
             }
@@ -546,7 +554,9 @@ fn term_counts(inputs: &[ThemeInput], groups: &[Vec<usize>]) -> Vec<Counts> {
                         }
                     }
                     previous = Some((token.to, token.term.clone()));
+                    let lemma = is_lemma(lang, &token.term);
                     let entry = counts.terms.entry(token.term).or_default();
+                    entry.lemma |= lemma;
                     entry.count += 1;
                     *entry.surfaces.entry(surface).or_default() += 1;
                 }
@@ -574,7 +584,7 @@ fn weigh(counts: &[Counts], max_terms: usize) -> Vec<Vec<(String, f32)>> {
                 .iter()
                 .map(|(term, c)| {
                     let idf = (1.0 + average / overall[term.as_str()] as f32).ln();
-                    (c.surface(), c.count as f32 / total * idf)
+                    (c.surface(term), c.count as f32 / total * idf)
                 })
                 .collect();
             weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
@@ -598,7 +608,7 @@ fn weigh(counts: &[Counts], max_terms: usize) -> Vec<Vec<(String, f32)>> {
 fn phrase_name(terms: &[(String, f32)], counts: &Counts, share: u32) -> String {
     let top: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
     let stem_of =
-        |surface: &str| counts.terms.iter().find(|(_, c)| c.surface() == surface).map(|(stem, _)| stem.as_str());
+        |surface: &str| counts.terms.iter().find(|(term, c)| c.surface(term) == surface).map(|(stem, _)| stem.as_str());
     let stems: Vec<Option<&str>> = top.iter().map(|s| stem_of(s)).collect();
     let mut best: Option<(u32, usize, usize)> = None;
     for (a, sa) in stems.iter().enumerate() {

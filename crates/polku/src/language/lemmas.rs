@@ -1,0 +1,218 @@
+//! Words to index terms: the lemma from a real lexicon, the parts of compounds, and the
+//! Snowball stem only for words the lexicon does not know.
+//!
+//! Why a lexicon: a Finnish noun has over a dozen case forms and consonant gradation changes its
+//! stem (`tuki`, `tuen`, `tukea`; `hinta`, `hinnan`). Snowball's Finnish stemmer leaves about
+//! a fifth of common customer-feedback forms apart from their base form. The set-up fetches
+//! simplemma's Finnish data (3.5 million forms of 125,000 lemmas, see `assets/model-manifest.json`)
+//! into `assets/lemmas/fi`, compiled to an FST by the `polku-lemmas` crate, so a form's lemma is
+//! one lookup. A language without a lexicon keeps its stemmer.
+//!
+//! Why our own compound rule: Finnish writes compounds as one word (`asiakaspalvelu`), and a
+//! researcher who searches `palvelu` wants them too. No well-kept crate splits Finnish compounds
+//! and simplemma does not either, so the rule is here, on top of the lexicon: a lemma is split
+//! where its tail is itself a lemma (at least four letters, not a name) and its head a known form
+//! (at least three letters), trying the longest tail first and splitting both sides again
+//! (`kuukausimaksu` → `kuukausi`, `kuu`, `kausi`, `maksu`). A word the lexicon lacks is read the
+//! same way when its tail is a known inflected form (`mobiilisovelluksessa` →
+//! `mobiilisovellus`). Parts are extra index terms at the word's own position and offsets,
+//! marked with [`PART_MARK`], so a part finds the compound (ranked below the word itself) and a
+//! highlight covers the whole word.
+//!
+//! Invariant: a word's terms depend only on the word and the installed lexicons; the search
+//! index records [`signature`] and is rebuilt when it changes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use polku_lemmas::Lexicon;
+
+use super::finnish;
+use crate::language::ANALYZED;
+
+/// Marks an index term that is a part of a compound rather than the word itself.
+pub const PART_MARK: char = '\u{2}';
+/// Marks an index term that is the word's Snowball stem (see [`Word::stem`]).
+pub const STEM_MARK: char = '\u{3}';
+
+/// Whether an index term is a compound part or a stem rather than the word's own term.
+pub fn is_marked(term: &str) -> bool {
+    term.starts_with([PART_MARK, STEM_MARK])
+}
+
+/// Where lemma lexicons live, one folder per language code: `$POLKU_LEMMAS`, else
+/// `assets/lemmas` in the source tree (which `scripts/fetch-model.sh` fills).
+pub fn lemmas_dir() -> PathBuf {
+    match std::env::var_os("POLKU_LEMMAS") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/lemmas"),
+    }
+}
+
+/// The installed lexicon of `lang`, loaded once per process. A missing or unreadable folder
+/// means no lexicon: that language is stemmed instead.
+pub fn lexicon(lang: &str) -> Option<&'static Lexicon> {
+    static LOADED: [OnceLock<Option<Lexicon>>; ANALYZED.len()] = [const { OnceLock::new() }; ANALYZED.len()];
+    let i = ANALYZED.iter().position(|l| *l == lang)?;
+    LOADED[i].get_or_init(|| Lexicon::open(&lemmas_dir().join(lang)).ok()).as_ref()
+}
+
+/// What the installed lexicons are, for the search index to notice a change: the languages
+/// with a lexicon and the size of each.
+pub fn signature() -> String {
+    ANALYZED
+        .iter()
+        .filter_map(|lang| lexicon(lang).map(|l| format!("{lang}:{}:{}", l.forms(), l.lemmas())))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Whether `term` is a lemma of `lang`'s lexicon (a base form, shown as it is).
+pub fn is_lemma(lang: &str, term: &str) -> bool {
+    lexicon(lang).and_then(|l| l.get(term)).is_some_and(|e| e.lemma == term)
+}
+
+/// A word's index term, its stem and the lemmas of its compound parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Word {
+    /// The lemma; for a word the lexicon does not know, the stem.
+    pub term: String,
+    /// The Snowball stem, always. The lexicon has gaps and errors (it maps `yhteydessä` to
+    /// itself and `korjaa` to `korja`) where the stemmer is right, and the other way round
+    /// (`hinnan`, `tuen`), so the index keeps both and a query looks for either: a form is
+    /// missed only where both go wrong.
+    pub stem: String,
+    pub parts: Vec<String>,
+}
+
+/// Shortest head and tail of a compound split, in characters.
+const MIN_HEAD: usize = 3;
+const MIN_TAIL: usize = 4;
+/// How many levels a compound's head may itself be an unknown compound (bounds the work on
+/// long nonsense words).
+const MAX_DEPTH: usize = 2;
+/// Words analysed per [`Lemmatizer`] before its cache is emptied.
+const CACHE: usize = 100_000;
+
+/// Analyses lower-case words of one language, remembering the words it has seen (text is
+/// Zipf-distributed, so most lookups are repeats).
+pub struct Lemmatizer {
+    lang: &'static str,
+    lexicon: &'static Lexicon,
+    stemmer: frostem::Stemmer,
+    cache: HashMap<Box<str>, Word>,
+}
+
+impl Clone for Lemmatizer {
+    /// A clone starts with an empty cache (tantivy clones analyzers per indexing thread).
+    fn clone(&self) -> Self {
+        Lemmatizer { lang: self.lang, lexicon: self.lexicon, stemmer: self.stemmer, cache: HashMap::new() }
+    }
+}
+
+impl Lemmatizer {
+    /// The lemmatizer of `lang`, if it has a lexicon and a Snowball stemmer (its fallback).
+    pub fn new(lang: &'static str) -> Option<Lemmatizer> {
+        let stemmer = frostem::Stemmer::try_from_name(lang).ok()?;
+        Some(Lemmatizer { lang, lexicon: lexicon(lang)?, stemmer, cache: HashMap::new() })
+    }
+
+    /// The analysis of one lower-case word.
+    pub fn word(&mut self, word: &str) -> &Word {
+        if !self.cache.contains_key(word) {
+            if self.cache.len() >= CACHE {
+                self.cache.clear();
+            }
+            let analysed = self.analyse(word);
+            self.cache.insert(word.into(), analysed);
+        }
+        &self.cache[word]
+    }
+
+    fn analyse(&self, word: &str) -> Word {
+        let mut stem = self.stemmer.stem(word).into_owned();
+        if self.lang == "fi" {
+            super::analyzers::repair_finnish_stem(&mut stem);
+        }
+        match self.known(word) {
+            Some((term, parts)) => Word { term, stem, parts },
+            None => Word { term: stem.clone(), stem, parts: Vec::new() },
+        }
+    }
+
+    /// A word the lexicon knows (directly, or through the language's own rules for forms it
+    /// lacks), or a compound whose tail it knows (its term is then the head as written plus the
+    /// tail's lemma: `mobiilisovelluksessa` → `mobiilisovellus`).
+    fn known(&self, word: &str) -> Option<(String, Vec<String>)> {
+        let lookup = |form: &str| self.lexicon.get(form).filter(|e| !e.proper).map(|e| e.lemma);
+        let finnish = self.lang == "fi";
+        let term = match self.lexicon.get(word) {
+            Some(e) if e.proper => return Some((e.lemma.to_string(), Vec::new())),
+            Some(e) if finnish => finnish::base(e.lemma, &lookup).unwrap_or(e.lemma).to_string(),
+            Some(e) => e.lemma.to_string(),
+            None => match finnish.then(|| finnish::unlisted(word, &lookup)).flatten() {
+                Some(lemma) => lemma.to_string(),
+                None => {
+                    let (at, _, tail) = self.split(word, Tail::Form, 0)?;
+                    format!("{}{tail}", &word[..at])
+                }
+            },
+        };
+        let mut parts = self.parts(&term);
+        parts.sort_unstable();
+        parts.dedup();
+        Some((term, parts))
+    }
+
+    /// The parts of a lemma that is a compound, each part's own parts included.
+    fn parts(&self, lemma: &str) -> Vec<String> {
+        let Some((_, head, tail)) = self.split(lemma, Tail::Lemma, 0) else {
+            return Vec::new();
+        };
+        let mut parts = self.parts(&head);
+        parts.push(head);
+        parts.extend(self.parts(tail));
+        parts.push(tail.to_string());
+        parts
+    }
+
+    /// Splits `word` at the byte offset of the longest acceptable tail whose head is a known
+    /// form or (up to [`MAX_DEPTH`] levels) a compound itself. Returns the offset, the head's
+    /// lemma and the tail's lemma.
+    fn split(&self, word: &str, tail: Tail, depth: usize) -> Option<(usize, String, &'static str)> {
+        let starts: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+        if starts.len() < MIN_HEAD + MIN_TAIL {
+            return None;
+        }
+        for &at in &starts[MIN_HEAD..=starts.len() - MIN_TAIL] {
+            let Some(e) = self.lexicon.get(&word[at..]) else { continue };
+            if e.proper || (tail == Tail::Lemma && e.lemma != &word[at..]) {
+                continue;
+            }
+            if let Some(head) = self.head(&word[..at], depth) {
+                return Some((at, head, e.lemma));
+            }
+        }
+        None
+    }
+
+    fn head(&self, head: &str, depth: usize) -> Option<String> {
+        match self.lexicon.get(head) {
+            Some(e) => (!e.proper).then(|| e.lemma.to_string()),
+            None if depth < MAX_DEPTH => {
+                let (at, _, tail) = self.split(head, Tail::Form, depth + 1)?;
+                Some(format!("{}{tail}", &head[..at]))
+            }
+            None => None,
+        }
+    }
+}
+
+/// What the tail of a compound must be: any known form (in a word the lexicon lacks, which may
+/// be inflected), or a lemma (in a lemma).
+#[derive(Clone, Copy, PartialEq)]
+enum Tail {
+    Form,
+    Lemma,
+}
