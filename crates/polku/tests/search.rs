@@ -249,3 +249,70 @@ fn finnish_forms_find_their_lemmas_documents() {
     );
     assert!(share >= 0.97, "{:.1} % of the forms find their lemma; missed: {}", 100.0 * share, misses.join(", "));
 }
+
+#[test]
+fn a_word_finds_the_compounds_it_is_in_ranked_below_itself_and_highlighted_whole() {
+    let (dir, mut p) = common::project();
+    let csv = "id,comment\n\
+        1,\"Asiakaspalvelun 😅 vastaus tuli nopeasti.\"\n\
+        2,Palvelu oli hyvää.\n\
+        3,Kuukausimaksu nousi taas.\n\
+        4,Maksu epäonnistui kahdesti.\n\
+        5,Palvelimet kaatuivat.\n";
+    let opts = ImportOptions { language: Some("fi".into()), ..Default::default() };
+    common::import(&mut p, &dir, "answers.csv", csv.as_bytes(), &opts).unwrap();
+    let texts = |p: &mut Project, q: &str| -> Vec<String> {
+        let hits = p.search(q, 10, 0).unwrap().hits;
+        hits.iter()
+            .map(|h| {
+                let text = p.source_text(h.source_id).unwrap();
+                let words: Vec<&str> =
+                    h.highlights.iter().map(|&(a, b)| polku::text::char_slice(&text, a as usize, b as usize)).collect();
+                words.join("+")
+            })
+            .collect()
+    };
+    // The word itself first, then the compound; the highlight is the whole compound, exact
+    // although an emoji follows it. `palvelin` (server) is another word.
+    assert_eq!(texts(&mut p, "palvelu"), ["Palvelu", "Asiakaspalvelun"]);
+    assert_eq!(texts(&mut p, "palvelua"), ["Palvelu", "Asiakaspalvelun"]);
+    assert_eq!(texts(&mut p, "maksu"), ["Maksu", "Kuukausimaksu"]);
+    assert_eq!(texts(&mut p, "kuukausi"), ["Kuukausimaksu"]);
+    assert_eq!(texts(&mut p, "asiakaspalvelua"), ["Asiakaspalvelun"]);
+    // A compound does not find its parts' other compounds.
+    assert_eq!(texts(&mut p, "kuukausimaksua"), ["Kuukausimaksu"]);
+    // "Code all hits" codes the whole compound.
+    let code = p.create_code("Palvelu", None, None, "").unwrap();
+    assert_eq!(p.code_search_hits(code, "palvelu", CodeScope::Hit).unwrap(), 2);
+    let mut coded: Vec<String> = p
+        .codings_of_code(code)
+        .unwrap()
+        .iter()
+        .map(|c| {
+            polku::text::char_slice(&p.source_text(c.source_id).unwrap(), c.start as usize, c.end as usize).to_string()
+        })
+        .collect();
+    coded.sort();
+    assert_eq!(coded, ["Asiakaspalvelun", "Palvelu"]);
+}
+
+#[test]
+fn an_index_built_by_other_analyzers_is_rebuilt() {
+    let (_d, mut p) = demo_project();
+    let path = p.path().to_path_buf();
+    assert_eq!(count(&mut p, "toimitus"), 2);
+    drop(p);
+    // Change the data without bumping the generation, and mark the index as written by older
+    // analyzers (as an index from before lemmas records only its generation).
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM sources WHERE title = 'haastattelu'", []).unwrap();
+    drop(conn);
+    let meta = polku::project::index_dir(&path).join("meta.json");
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    let payload = json["payload"].as_str().unwrap().to_string();
+    let generation = payload.split(' ').next().unwrap().to_string();
+    json["payload"] = serde_json::Value::String(generation);
+    std::fs::write(&meta, json.to_string()).unwrap();
+    let mut p = Project::open(&path).unwrap();
+    assert_eq!(count(&mut p, "toimitus"), 0, "the index was rebuilt from the project file");
+}

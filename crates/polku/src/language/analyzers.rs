@@ -78,7 +78,7 @@ pub fn marks_terms(lang: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryTerm {
     pub term: String,
-    /// Scored by relevance; else it matches with score 0, below every scored match.
+    /// Scored by relevance; else it matches with a score below every scored match.
     pub scored: bool,
 }
 

@@ -216,3 +216,33 @@ enum Tail {
     Form,
     Lemma,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(w: &str) -> Word {
+        Lemmatizer::new("fi").expect("the Finnish lexicon is installed (scripts/fetch-model.sh)").word(w).clone()
+    }
+
+    #[test]
+    fn words_become_lemmas_with_their_stem_and_compound_parts() {
+        let w = word("asiakaspalvelun");
+        assert_eq!(w.term, "asiakaspalvelu");
+        assert_eq!(w.parts, ["asiakas", "palvelu"]);
+        // Parts of parts, longest tail first.
+        assert_eq!(word("kuukausimaksua").parts, ["kausi", "kuu", "kuukausi", "maksu"]);
+        // A compound the lexicon lacks: its head as written, its inflected tail's lemma.
+        let w = word("mobiilisovelluksessa");
+        assert_eq!(w.term, "mobiilisovellus");
+        assert_eq!(w.parts, ["mobiili", "sovellus"]);
+        // Not compounds: `palvelin` is no `palve` + `lin`, `asiakas` no `asia` + `kas`.
+        assert!(word("palvelimet").parts.is_empty());
+        assert!(word("asiakkaalle").parts.is_empty());
+        // Gradation, through the lexicon; the stem is kept beside the lemma.
+        let w = word("tuen");
+        assert_eq!((w.term.as_str(), w.stem.as_str()), ("tuki", "tuen"));
+        // A word nobody listed keeps its stem.
+        assert_eq!(word("zxqwv").term, word("zxqwv").stem);
+    }
+}

@@ -320,6 +320,7 @@ impl SearchIndex {
                                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
                                 } else {
                                     let q = TermQuery::new(term, IndexRecordOption::Basic);
+                                    // Score 0: below every scored match.
                                     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
                                 }
                             })
