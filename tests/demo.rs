@@ -70,4 +70,16 @@ fn the_demo_project_has_what_the_analyses_need() {
     assert!(p.search("hinnankorotus", 5, 0).unwrap().total > 5);
     assert!(p.search("\"planning board\"", 5, 0).unwrap().total > 5);
     assert!(p.codes().unwrap().iter().any(|c| c.coding_count > 20));
+
+    // Each form a new user tried finds what its base form finds.
+    let families: [&[&str]; 4] = [
+        &["hinta", "hinnan", "hinnat", "hintaa", "hintoja"],
+        &["tuki", "tuen", "tuesta"],
+        &["toimitus", "toimitusta", "toimituksen"],
+        &["sovellus", "sovellusta", "sovelluksessa"],
+    ];
+    for family in families {
+        let counts: Vec<usize> = family.iter().map(|w| p.search(w, 1, 0).unwrap().total).collect();
+        assert!(counts[0] > 0 && counts.iter().all(|&n| n == counts[0]), "{family:?}: {counts:?}");
+    }
 }

@@ -86,11 +86,11 @@ pub struct QueryTerm {
 /// `lang` has a lexicon, its stem (either finds the word's forms) and, ranked below, the
 /// compounds that contain it. Empty for a stop word.
 pub fn query_terms(lang: &str, word: &str) -> Vec<QueryTerm> {
-    let toks = tokens(&mut index_analyzer(lang), word);
-    let Some(main) = toks.first().filter(|t| !lemmas::is_marked(&t.term)) else { return Vec::new() };
+    let Some(main) = tokens(&mut analyzer(lang), word).into_iter().next() else { return Vec::new() };
     let mut out = vec![QueryTerm { term: main.term.clone(), scored: true }];
-    if let Some(stem) = toks.iter().find(|t| t.term.starts_with(lemmas::STEM_MARK)) {
-        out.push(QueryTerm { term: stem.term.clone(), scored: true });
+    if let Some(mut lemmatizer) = Lemmatizer::new(index_language(lang)) {
+        let stem = lemmatizer.query_stem(&word[main.from..main.to].to_lowercase());
+        out.push(QueryTerm { term: format!("{}{stem}", lemmas::STEM_MARK), scored: true });
         out.push(QueryTerm { term: format!("{}{}", lemmas::PART_MARK, main.term), scored: false });
     }
     out

@@ -130,11 +130,23 @@ impl Lemmatizer {
         &self.cache[word]
     }
 
-    fn analyse(&self, word: &str) -> Word {
+    /// The stem a query for `word` looks for beside its lemma: the lemma's stem, so that every
+    /// form of one lemma finds the same segments (`hintaa` as many as `hinta`).
+    pub fn query_stem(&mut self, word: &str) -> String {
+        let term = self.word(word).term.clone();
+        self.stem(&term)
+    }
+
+    fn stem(&self, word: &str) -> String {
         let mut stem = self.stemmer.stem(word).into_owned();
         if self.lang == "fi" {
             super::analyzers::repair_finnish_stem(&mut stem);
         }
+        stem
+    }
+
+    fn analyse(&self, word: &str) -> Word {
+        let stem = self.stem(word);
         match self.known(word) {
             Some((term, parts)) => Word { term, stem, parts },
             None => Word { term: stem.clone(), stem, parts: Vec::new() },
