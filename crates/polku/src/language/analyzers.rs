@@ -65,7 +65,7 @@ pub fn index_analyzer(lang: &str) -> TextAnalyzer {
 
 /// Like [`analyzer`] but keeping stop words, for reading meaning rather than for retrieval:
 /// sentiment needs "ei" and "not". Its tokens line up one to one with [`word_analyzer`]'s.
-pub fn stem_analyzer(lang: &str) -> TextAnalyzer {
+pub fn term_analyzer(lang: &str) -> TextAnalyzer {
     build(lang, false, false)
 }
 
@@ -88,7 +88,7 @@ pub struct QueryTerm {
 pub fn query_terms(lang: &str, word: &str) -> Vec<QueryTerm> {
     let Some(main) = tokens(&mut analyzer(lang), word).into_iter().next() else { return Vec::new() };
     let mut out = vec![QueryTerm { term: main.term.clone(), scored: true }];
-    if let Some(mut lemmatizer) = Lemmatizer::new(index_language(lang)) {
+    if let Some(lemmatizer) = Lemmatizer::new(index_language(lang)) {
         let stem = lemmatizer.query_stem(&word[main.from..main.to].to_lowercase());
         out.push(QueryTerm { term: format!("{}{stem}", lemmas::STEM_MARK), scored: true });
         out.push(QueryTerm { term: format!("{}{}", lemmas::PART_MARK, main.term), scored: false });
@@ -119,7 +119,7 @@ fn build(lang: &str, stop_words: bool, marked: bool) -> TextAnalyzer {
     }
 }
 
-/// Lower-cased words, tokenised exactly as [`stem_analyzer`] does but not stemmed.
+/// Lower-cased words, tokenised exactly as [`term_analyzer`] does but not lemmatised or stemmed.
 pub fn word_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser).build()
 }
@@ -152,14 +152,14 @@ impl<T: Tokenizer> Tokenizer for LemmaTokenizer<T> {
     type TokenStream<'a> = LemmaStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        LemmaStream { tail: self.inner.token_stream(text), filter: &mut self.filter, pending: Vec::new() }
+        LemmaStream { tail: self.inner.token_stream(text), filter: &self.filter, pending: Vec::new() }
     }
 }
 
 /// The token stream behind [`LemmaFilter`].
 pub struct LemmaStream<'a, T> {
     tail: T,
-    filter: &'a mut LemmaFilter,
+    filter: &'a LemmaFilter,
     /// Parts of the current word still to emit, last first.
     pending: Vec<String>,
 }
@@ -173,12 +173,14 @@ impl<T: TokenStream> TokenStream for LemmaStream<'_, T> {
         if !self.tail.advance() {
             return false;
         }
-        let word = self.filter.lemmatizer.word(&self.tail.token().text);
-        if self.filter.marked {
-            self.pending.extend(word.parts.iter().rev().map(|p| format!("{}{p}", lemmas::PART_MARK)));
-            self.pending.push(format!("{}{}", lemmas::STEM_MARK, word.stem));
-        }
-        let term = word.term.clone();
+        let (marked, pending) = (self.filter.marked, &mut self.pending);
+        let term = self.filter.lemmatizer.with_word(&self.tail.token().text, |word| {
+            if marked {
+                pending.extend(word.parts.iter().rev().map(|p| format!("{}{p}", lemmas::PART_MARK)));
+                pending.push(format!("{}{}", lemmas::STEM_MARK, word.stem));
+            }
+            word.term.clone()
+        });
         self.tail.token_mut().text = term;
         true
     }

@@ -22,6 +22,7 @@
 //! Invariant: a word's terms depend only on the word and the installed lexicons; the search
 //! index records [`signature`] and is rebuilt when it changes.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -92,48 +93,50 @@ const MIN_TAIL: usize = 4;
 /// How many levels a compound's head may itself be an unknown compound (bounds the work on
 /// long nonsense words).
 const MAX_DEPTH: usize = 2;
-/// Words analysed per [`Lemmatizer`] before its cache is emptied.
-const CACHE: usize = 100_000;
+/// Words each thread remembers per language before it starts again.
+const CACHE_SIZE: usize = 100_000;
 
-/// Analyses lower-case words of one language, remembering the words it has seen (text is
-/// Zipf-distributed, so most lookups are repeats).
+/// Analyses lower-case words of one language.
+#[derive(Clone)]
 pub struct Lemmatizer {
     lang: &'static str,
     lexicon: &'static Lexicon,
     stemmer: frostem::Stemmer,
-    cache: HashMap<Box<str>, Word>,
 }
 
-impl Clone for Lemmatizer {
-    /// A clone starts with an empty cache (tantivy clones analyzers per indexing thread).
-    fn clone(&self) -> Self {
-        Lemmatizer { lang: self.lang, lexicon: self.lexicon, stemmer: self.stemmer, cache: HashMap::new() }
-    }
+thread_local! {
+    /// Words analysed on this thread, per language. Text is Zipf-distributed, so most words
+    /// are repeats; a thread keeps its cache across analyzers, as search builds one per query
+    /// and per snippet.
+    static CACHE: RefCell<HashMap<&'static str, HashMap<Box<str>, Word>>> = RefCell::new(HashMap::new());
 }
 
 impl Lemmatizer {
     /// The lemmatizer of `lang`, if it has a lexicon and a Snowball stemmer (its fallback).
     pub fn new(lang: &'static str) -> Option<Lemmatizer> {
         let stemmer = frostem::Stemmer::try_from_name(lang).ok()?;
-        Some(Lemmatizer { lang, lexicon: lexicon(lang)?, stemmer, cache: HashMap::new() })
+        Some(Lemmatizer { lang, lexicon: lexicon(lang)?, stemmer })
     }
 
-    /// The analysis of one lower-case word.
-    pub fn word(&mut self, word: &str) -> &Word {
-        if !self.cache.contains_key(word) {
-            if self.cache.len() >= CACHE {
-                self.cache.clear();
+    /// Calls `f` with the analysis of one lower-case word.
+    pub fn with_word<R>(&self, word: &str, f: impl FnOnce(&Word) -> R) -> R {
+        CACHE.with_borrow_mut(|cache| {
+            let cache = cache.entry(self.lang).or_default();
+            if let Some(w) = cache.get(word) {
+                return f(w);
             }
-            let analysed = self.analyse(word);
-            self.cache.insert(word.into(), analysed);
-        }
-        &self.cache[word]
+            if cache.len() >= CACHE_SIZE {
+                cache.clear();
+            }
+            let w = cache.entry(word.into()).or_insert(self.analyse(word));
+            f(w)
+        })
     }
 
     /// The stem a query for `word` looks for beside its lemma: the lemma's stem, so that every
     /// form of one lemma finds the same segments (`hintaa` as many as `hinta`).
-    pub fn query_stem(&mut self, word: &str) -> String {
-        let term = self.word(word).term.clone();
+    pub fn query_stem(&self, word: &str) -> String {
+        let term = self.with_word(word, |w| w.term.clone());
         self.stem(&term)
     }
 
@@ -234,7 +237,8 @@ mod tests {
     use super::*;
 
     fn word(w: &str) -> Word {
-        Lemmatizer::new("fi").expect("the Finnish lexicon is installed (scripts/fetch-model.sh)").word(w).clone()
+        let lemmatizer = Lemmatizer::new("fi").expect("the Finnish lexicon is installed (scripts/fetch-model.sh)");
+        lemmatizer.with_word(w, Word::clone)
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! Word lists that read sentiment in any language that has one: valences by stem (so Finnish
-//! inflections count: "pettynyt", "pettymys"), with negation, intensifiers and "but".
+//! Word lists that read sentiment in any language that has one: valences by the analyzers' term
+//! (the lemma in Finnish, the stem elsewhere, so inflections count: "pettyneitä", "pettymyksen"), with negation, intensifiers and "but".
 //! English comes from VADER, Finnish from AFINN-fi plus Polku's own CX terms (see
 //! `assets/lexicons/README.md`).
 
 use std::collections::HashMap;
 
-use crate::language::analyzers::{stem_analyzer, tokens, word_analyzer};
+use crate::language::analyzers::{term_analyzer, tokens, word_analyzer};
 use crate::{Error, Result};
 
 /// How a modifier word changes the sentiment words after it.
@@ -19,7 +19,7 @@ enum Modifier {
     But(f32),
 }
 
-/// Word valences (by stem) and modifiers (by word) for one language.
+/// Word valences (by term: lemma or stem) and modifiers (by word) for one language.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     lang: String,
@@ -47,7 +47,8 @@ impl Lexicon {
                 include_str!("../../../../../assets/lexicons/en-sentiment.tsv"),
                 include_str!("../../../../../assets/lexicons/en-modifiers.tsv"),
             ),
-            // Base forms, then common inflected forms the stemmer does not fold onto them.
+            // Base forms, then common inflected forms a stemmer does not fold onto them (kept for
+            // a machine without the lemma lexicon; with it they fold to their lemma anyway).
             "fi" => (
                 concat!(
                     include_str!("../../../../../assets/lexicons/fi-sentiment.tsv"),
@@ -64,7 +65,7 @@ impl Lexicon {
     pub fn parse(lang: &str, valences: &str, modifiers: &str) -> Result<Lexicon> {
         let bad =
             |file: &str, line: usize, what: &str| Error::Model(format!("{lang} lexicon {file}, line {line}: {what}"));
-        let mut stems = stem_analyzer(lang);
+        let mut stems = term_analyzer(lang);
         let mut sums: HashMap<String, (f32, f32)> = HashMap::new();
         let header = |l: &str| l.starts_with("term\t");
         for (i, line) in valences.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !header(l)) {
@@ -104,7 +105,7 @@ impl Lexicon {
     /// before it weakened. The sum is squashed to [-1, 1] as VADER does (s/√(s²+15)).
     pub fn read(&self, text: &str) -> LexiconReading {
         let words = tokens(&mut word_analyzer(), text);
-        let stems = tokens(&mut stem_analyzer(&self.lang), text);
+        let stems = tokens(&mut term_analyzer(&self.lang), text);
         let mut sum = 0f32;
         let mut hits = 0;
         for (i, (w, s)) in words.iter().zip(&stems).enumerate() {

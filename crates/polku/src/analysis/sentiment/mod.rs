@@ -5,8 +5,8 @@
 //!   (VADER's ground truth, see `scripts/fetch-sentiment-data.sh`) that reads whole-sentence
 //!   meaning, including words no lexicon lists ("it took three weeks"), but only in the
 //!   languages the embedding model understands;
-//! - a **lexicon**: word valences with negation, intensifiers and "but", matched on stems so
-//!   Finnish inflections count ("pettynyt", "pettymys"). It works for any language that has one
+//! - a **lexicon**: word valences with negation, intensifiers and "but", matched on lemmas
+//!   (Finnish) or stems so inflections count ("pettyneitä", "pettymyksen"). It works for any language that has one
 //!   (English from VADER, Finnish from AFINN-fi plus Polku's own CX terms; see
 //!   `assets/lexicons/README.md`).
 //!
