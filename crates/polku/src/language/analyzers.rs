@@ -31,7 +31,7 @@ pub fn field_name(lang: &str) -> String {
 /// Name of the plain lower-casing analyzer (speakers, case names).
 pub const PLAIN: &str = "polku_plain";
 
-fn tantivy_language(lang: &str) -> Option<Language> {
+pub(super) fn tantivy_language(lang: &str) -> Option<Language> {
     Some(match lang {
         "fi" => Language::Finnish,
         "en" => Language::English,

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use polku_lemmas::Lexicon;
+use tantivy::tokenizer::{RawTokenizer, StopWordFilter, TextAnalyzer, TokenStream};
 
 use super::finnish;
 use crate::language::ANALYZED;
@@ -74,6 +75,12 @@ pub fn is_lemma(lang: &str, term: &str) -> bool {
     lexicon(lang).and_then(|l| l.get(term)).is_some_and(|e| e.lemma == term)
 }
 
+/// Whether the lemma of the lower-case `word` is a stop word of `lang` (`älkää`, `oltava` →
+/// `ei`, `olla`), which names nothing. `false` in a language without a lexicon.
+pub fn lemma_is_stop_word(lang: &str, word: &str) -> bool {
+    Lemmatizer::new(super::analyzers::index_language(lang)).is_some_and(|l| l.with_word(word, |w| w.stop))
+}
+
 /// A word's index term, its stem and the lemmas of its compound parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Word {
@@ -85,6 +92,8 @@ pub struct Word {
     /// missed only where both go wrong.
     pub stem: String,
     pub parts: Vec<String>,
+    /// The lemma is one of the language's stop words (`älkää`, `oltava` → `ei`, `olla`).
+    pub stop: bool,
 }
 
 /// Shortest head and tail of a compound split, in characters.
@@ -150,10 +159,9 @@ impl Lemmatizer {
 
     fn analyse(&self, word: &str) -> Word {
         let stem = self.stem(word);
-        match self.known(word) {
-            Some((term, parts)) => Word { term, stem, parts },
-            None => Word { term: stem.clone(), stem, parts: Vec::new() },
-        }
+        let (term, parts) = self.known(word).unwrap_or_else(|| (stem.clone(), Vec::new()));
+        let stop = is_stop_word(self.lang, &term);
+        Word { term, stem, parts, stop }
     }
 
     /// A word the lexicon knows (directly, or through the language's own rules for forms it
@@ -222,6 +230,14 @@ impl Lemmatizer {
             None => None,
         }
     }
+}
+
+/// Whether `word` is on `lang`'s stop word list (tantivy's, the one search uses).
+fn is_stop_word(lang: &str, word: &str) -> bool {
+    let Some(stop) = super::analyzers::tantivy_language(lang).and_then(StopWordFilter::new) else { return false };
+    let mut analyzer = TextAnalyzer::builder(RawTokenizer::default()).filter(stop).build();
+    let mut stream = analyzer.token_stream(word);
+    !stream.advance()
 }
 
 /// What the tail of a compound must be: any known form (in a word the lexicon lacks, which may

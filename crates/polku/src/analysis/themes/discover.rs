@@ -32,7 +32,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::graph::Graph;
 use super::knn::{self, Matrix, Neighbour};
 use crate::language::analyzers::{analyzer, index_language, tokens};
-use crate::language::lemmas::is_lemma;
+use crate::language::lemmas::{is_lemma, lemma_is_stop_word};
 
 /// Representative quotes per theme.
 const REPRESENTATIVES: usize = 5;
@@ -543,7 +543,10 @@ fn term_counts(inputs: &[ThemeInput], groups: &[Vec<usize>]) -> Vec<Counts> {
                 let mut previous: Option<(usize, String)> = None;
                 for token in tokens(analyzer, text) {
                     let surface = text[token.from..token.to].to_lowercase();
-                    if surface.chars().count() < 3 || surface.chars().all(char::is_numeric) {
+                    if surface.chars().count() < 3
+                        || surface.chars().all(char::is_numeric)
+                        || lemma_is_stop_word(lang, &surface)
+                    {
                         previous = None;
                         continue;
                     }
