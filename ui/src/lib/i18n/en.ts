@@ -185,7 +185,7 @@ export const en = {
 
   "help.title": "Query syntax",
   "help.intro": "One query finds Finnish and English text alike; words match in any inflected form. Click an example to try it.",
-  "help.word": "a word, in any inflected form",
+  "help.word": "a word in any inflected form, also inside compounds (those come last)",
   "help.phrase": "an exact phrase",
   "help.prefix": "words starting with this",
   "help.fuzzy": "similar spelling (~2 is more lenient)",

@@ -184,7 +184,7 @@ export const fi: Messages = {
 
   "help.title": "Hakusyntaksi",
   "help.intro": "Sama haku löytää sekä suomen- että englanninkielisen tekstin, ja sanat löytyvät kaikissa taivutusmuodoissaan. Kokeile esimerkkiä napsauttamalla.",
-  "help.word": "sana missä tahansa taivutusmuodossa",
+  "help.word": "sana missä tahansa taivutusmuodossa, myös yhdyssanan osana (ne tulevat viimeisinä)",
   "help.phrase": "tarkka fraasi",
   "help.prefix": "sanat, jotka alkavat näin",
   "help.fuzzy": "samankaltainen kirjoitusasu (~2 sallii enemmän)",
