@@ -391,6 +391,20 @@ struct ImportArgs {
     /// Import even if the same file was imported before.
     #[arg(long)]
     allow_duplicate: bool,
+    /// How the date column writes dates, as a strftime format such as `%d/%m/%Y %H:%M`
+    /// (default: decided from all of the column's values).
+    #[arg(long)]
+    date_format: Option<String>,
+    /// Journey stages of the file that are no phase of the project become new phases.
+    #[arg(long)]
+    new_phases: bool,
+    /// Map stages of the file onto phases: STAGE=PHASE (comma-separated; phase key or name).
+    #[arg(long, value_delimiter = ',', value_parser = parse_attr)]
+    phase_map: Vec<(String, String)>,
+    /// Show how each file would be read (each column's role, type, scale or date format and
+    /// why) and store nothing. Exits with 1 if an import would fail.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 fn main() -> ExitCode {
@@ -947,10 +961,21 @@ fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> 
             case_attributes: a.case_attr,
             source_attributes: a.source_attr,
             ignore: a.ignore,
+            date_format: a.date_format,
+            phase_values: a.phase_map,
         },
         sheet: a.sheet,
         allow_duplicate: a.allow_duplicate,
+        create_phases: a.new_phases,
     };
+    if a.dry_run {
+        let mut previews = Vec::new();
+        for f in &a.files {
+            previews.push(p.preview_import(f, &opts)?);
+        }
+        out.previews(&previews);
+        return Ok(if previews.iter().any(|p| p.problem.is_some()) { ExitCode::from(1) } else { ExitCode::SUCCESS });
+    }
     let pb = bar(0, "", out.json);
     let outcomes = p.import_files(&a.files, &opts, &mut |f| {
         pb.set_message(Path::new(&f.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());

@@ -2,6 +2,7 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
 use polku::domain::{Code, Coding, Phase, Segment, Source};
+use polku::import::ImportPreview;
 use polku::search::SearchResults;
 use polku::stats::Stats;
 use serde::Serialize;
@@ -48,6 +49,50 @@ impl Out {
     pub fn value(&self, v: &serde_json::Value) {
         if self.json {
             print_json(v);
+        }
+    }
+
+    /// What importing each file would do (`polku import --dry-run`).
+    pub fn previews(&self, previews: &[ImportPreview]) {
+        if self.json {
+            return print_json(previews);
+        }
+        for p in previews {
+            let enc = p.encoding.as_deref().map(|e| format!(", {e}")).unwrap_or_default();
+            println!(
+                "{} ({}{enc}): {} source(s), {} segment(s), {} empty row(s) skipped",
+                p.file, p.importer, p.sources, p.segments, p.skipped
+            );
+            if p.header_rows > 1 {
+                println!("  {} header rows (question texts under the column names)", p.header_rows);
+            }
+            if !p.columns.is_empty() {
+                let mut t = table(&["column", "role", "values", "examples", "why"]);
+                for c in &p.columns {
+                    let role = serde_json::to_value(c.role)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let values = serde_json::to_value(c.values)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    t.add_row(vec![
+                        one_line(&c.name, 40),
+                        role.replace('_', " "),
+                        values,
+                        one_line(&c.examples.join(" | "), 40),
+                        c.reason.clone(),
+                    ]);
+                }
+                println!("{t}");
+            }
+            if !p.new_phases.is_empty() {
+                println!("  stages that are no phase yet: {} (--new-phases creates them)", p.new_phases.join(", "));
+            }
+            if let Some(problem) = &p.problem {
+                println!("  would fail: {problem}");
+            }
         }
     }
 

@@ -303,3 +303,232 @@ fn cancelling_an_import_stores_nothing() {
     p.import_file(&path, &Default::default(), &mut |_, _| true).unwrap();
     assert_eq!(common::source_count(&p), 5000);
 }
+
+/// One tool's export (`fixtures/exports/`, built from each tool's documented layout; see its
+/// README) and how it must be read.
+struct Export {
+    file: &'static str,
+    header_rows: usize,
+    text: &'static str,
+    /// Score column (its header starts so) and scale.
+    score: Option<(&'static str, Scale)>,
+    date: &'static str,
+    /// The date of the first data row, as the tool meant it.
+    first_date: &'static str,
+    phase: Option<&'static str>,
+    rows: usize,
+}
+
+const EXPORTS: [Export; 8] = [
+    Export {
+        file: "qualtrics.csv",
+        header_rows: 3,
+        text: "Q2",
+        score: Some(("Q1", Scale::Nps)),
+        date: "EndDate",
+        first_date: "2024-02-28",
+        phase: Some("Q3"),
+        rows: 25,
+    },
+    Export {
+        file: "surveymonkey.csv",
+        header_rows: 2,
+        text: "What is the main reason",
+        score: Some(("How likely is it", Scale::Nps)),
+        date: "End Date",
+        first_date: "2024-03-02",
+        phase: Some("Which stage"),
+        rows: 22,
+    },
+    Export {
+        file: "google-forms.csv",
+        header_rows: 1,
+        text: "Miksi annoit",
+        score: Some(("Kuinka todennäköisesti", Scale::Nps)),
+        date: "Timestamp",
+        first_date: "2024-03-02",
+        phase: Some("Mihin asiointisi"),
+        rows: 22,
+    },
+    Export {
+        file: "microsoft-forms.csv",
+        header_rows: 1,
+        text: "What is the main reason",
+        score: Some(("How likely", Scale::Nps)),
+        date: "Completion time",
+        first_date: "2024-03-03",
+        phase: Some("Which stage"),
+        rows: 23,
+    },
+    Export {
+        file: "typeform.csv",
+        header_rows: 1,
+        text: "Tell us more",
+        score: Some(("How likely", Scale::Nps)),
+        date: "Submit Date (UTC)",
+        first_date: "2024-03-04",
+        phase: None,
+        rows: 22,
+    },
+    Export {
+        file: "zendesk-tickets.csv",
+        header_rows: 1,
+        text: "Description",
+        score: None,
+        date: "Created at",
+        first_date: "2024-02-28",
+        phase: None,
+        rows: 23,
+    },
+    Export {
+        file: "trustpilot-reviews.csv",
+        header_rows: 1,
+        text: "Review Content",
+        score: Some(("Review Stars", Scale::Stars)),
+        date: "Review Created (UTC)",
+        first_date: "2024-01-11",
+        phase: None,
+        rows: 20,
+    },
+    Export {
+        file: "nps-stages-dmy.csv",
+        header_rows: 1,
+        text: "Comment",
+        score: Some(("Score", Scale::Nps)),
+        date: "Response Date",
+        first_date: "2024-01-02",
+        phase: Some("Journey Stage"),
+        rows: 60,
+    },
+];
+
+fn export_path(file: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports").join(file)
+}
+
+/// NPS of a column of a CSV file, computed here from the raw file (not by Polku).
+fn raw_nps(file: &str, header_rows: usize, column: &str) -> (f64, usize) {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_path(export_path(file)).unwrap();
+    let mut records = rdr.records().map(|r| r.unwrap());
+    let header = records.next().unwrap();
+    let c =
+        header.iter().position(|h| h == column).or_else(|| header.iter().position(|h| h.starts_with(column))).unwrap();
+    let scores: Vec<f64> = records.skip(header_rows - 1).filter_map(|r| r[c].trim().parse::<f64>().ok()).collect();
+    let share = |f: &dyn Fn(f64) -> bool| scores.iter().filter(|&&s| f(s)).count() as f64 / scores.len() as f64;
+    (100.0 * (share(&|s| s >= 9.0) - share(&|s| s <= 6.0)), scores.len())
+}
+
+#[test]
+fn the_exports_of_the_tools_cx_teams_use_import_as_they_are() {
+    use polku::import::ColumnRole;
+    for e in &EXPORTS {
+        let (_dir, mut p) = common::project();
+        let path = export_path(e.file);
+        let opts = ImportOptions { create_phases: true, ..Default::default() };
+        // The preview says how each column is read, and stores nothing.
+        let preview = p.preview_import(&path, &opts).unwrap();
+        assert_eq!(preview.problem, None, "{}", e.file);
+        assert_eq!((preview.header_rows, preview.sources), (e.header_rows, e.rows), "{}", e.file);
+        assert_eq!(common::source_count(&p), 0);
+        let role = |r: ColumnRole| preview.columns.iter().find(|c| c.role == r);
+        assert!(role(ColumnRole::Text).unwrap().name.starts_with(e.text), "{}: {:?}", e.file, preview.columns);
+        assert!(role(ColumnRole::Date).unwrap().name.starts_with(e.date), "{}: {:?}", e.file, preview.columns);
+        let score = role(ColumnRole::Score);
+        match e.score {
+            Some((name, scale)) => {
+                let c = score.unwrap_or_else(|| panic!("{}: no score column", e.file));
+                assert!(c.name.starts_with(name), "{}: score from {}", e.file, c.name);
+                assert_eq!(c.scale, Some(scale), "{}", e.file);
+                assert!(!c.reason.is_empty());
+            }
+            None => assert!(score.is_none(), "{}: {score:?}", e.file),
+        }
+        match e.phase {
+            Some(name) => assert!(role(ColumnRole::Phase).unwrap().name.starts_with(name), "{}", e.file),
+            None => assert!(role(ColumnRole::Phase).is_none(), "{}", e.file),
+        }
+
+        let r = p.import_file(&path, &opts, &mut |_, _| true).unwrap();
+        assert_eq!(r.sources, e.rows, "{}", e.file);
+        let (sources, _) = p.sources(&Default::default()).unwrap();
+        assert_eq!(sources[0].date.as_deref(), Some(e.first_date), "{}", e.file);
+        if let Some((column, Scale::Nps)) = e.score {
+            let (nps, n) = raw_nps(e.file, e.header_rows, column);
+            let scored: Vec<f64> = sources.iter().filter_map(|s| s.score.as_ref().map(|x| x.value)).collect();
+            let share = |f: &dyn Fn(f64) -> bool| scored.iter().filter(|&&s| f(s)).count() as f64 / scored.len() as f64;
+            let stored = 100.0 * (share(&|s| s >= 9.0) - share(&|s| s <= 6.0));
+            assert_eq!(scored.len(), n, "{}", e.file);
+            assert!((stored - nps).abs() < 1e-9, "{}: NPS {stored} stored, {nps} in the file", e.file);
+        }
+    }
+}
+
+#[test]
+fn a_real_nps_export_with_day_first_times_and_new_stages_imports_in_one_command() {
+    let (_dir, mut p) = common::project();
+    let path = export_path("nps-stages-dmy.csv");
+    // Without asking, new stages are an error that lists them all, and nothing is stored.
+    let err = p.import_file(&path, &ImportOptions::default(), &mut |_, _| true).unwrap_err().to_string();
+    for stage in ["Billing", "Support", "Renewal", "--new-phases"] {
+        assert!(err.contains(stage), "{err}");
+    }
+    assert_eq!(common::source_count(&p), 0);
+    // Mapped onto existing phases instead: no new phase.
+    let mapped = ImportOptions {
+        mapping: ColumnMapping {
+            phase_values: vec![
+                ("billing".into(), "usage".into()),
+                ("Support".into(), "Usage".into()),
+                ("Renewal".into(), "customership".into()),
+            ],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert!(p.preview_import(&path, &mapped).unwrap().new_phases.is_empty());
+    // Created on request, after the existing phases; `onboarding` and `Onboarding` are one phase.
+    let opts = ImportOptions { create_phases: true, ..Default::default() };
+    assert_eq!(p.preview_import(&path, &opts).unwrap().new_phases, ["Billing", "Support", "Renewal"]);
+    p.import_file(&path, &opts, &mut |_, _| true).unwrap();
+    let keys: Vec<String> = p.phases().unwrap().into_iter().map(|ph| ph.key).collect();
+    assert_eq!(keys[5..], ["billing", "support", "renewal"]);
+    let (sources, _) = p.sources(&Default::default()).unwrap();
+    let onboarding = sources.iter().filter(|s| s.phase.as_deref() == Some("onboarding")).count();
+    assert!(onboarding >= 2, "{onboarding}");
+    // Day first, decided by the whole column: 14/01/2024 is the 14th of January, and so 02/01 is
+    // the 2nd of January, not the 1st of February.
+    assert!(sources.iter().any(|s| s.date.as_deref() == Some("2024-01-14")));
+    assert_eq!(sources[0].date.as_deref(), Some("2024-01-02"));
+}
+
+#[test]
+fn ignored_columns_and_given_date_formats_are_obeyed() {
+    let (dir, mut p) = common::project();
+    let csv = "id,created,when,comment\n1,not a date,05|03|2024,Hyvä palvelu\n2,whenever,06|03|2024,Huono sovellus\n";
+    // `created` looks like the date column by name; ignored, it is not read at all.
+    let opts = ImportOptions {
+        mapping: ColumnMapping {
+            ignore: vec!["created".into()],
+            date: Some("when".into()),
+            date_format: Some("%d|%m|%Y".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    common::import(&mut p, &dir, "odd.csv", csv.as_bytes(), &opts).unwrap();
+    let (sources, _) = p.sources(&Default::default()).unwrap();
+    assert_eq!(sources[1].date.as_deref(), Some("2024-03-06"));
+    assert!(p.source_attributes(sources[0].id).unwrap().iter().all(|(name, _)| name != "created"));
+    // A value the given format does not fit is named with its row and column.
+    let opts = ImportOptions {
+        mapping: ColumnMapping {
+            date: Some("when".into()),
+            date_format: Some("%Y-%m-%d".into()),
+            ..Default::default()
+        },
+        allow_duplicate: true,
+        ..Default::default()
+    };
+    let err = common::import(&mut p, &dir, "odd.csv", csv.as_bytes(), &opts).unwrap_err().to_string();
+    assert!(err.contains("row 2") && err.contains("when") && err.contains("--date-format"), "{err}");
+}

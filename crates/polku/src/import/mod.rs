@@ -5,6 +5,7 @@
 //! and stores the result.
 
 mod batch;
+pub mod columns;
 pub mod decode;
 pub mod docx;
 pub mod subtitles;
@@ -23,6 +24,7 @@ use crate::store::sources::{self, NewSource};
 use crate::{language, Error, Location, Project, Result};
 
 pub use batch::{FileOutcome, FileProgress};
+pub use columns::{ColumnPlan, ColumnRole, ValueType};
 pub use table::ColumnMapping;
 
 /// How to import a file. Everything is optional; sensible defaults come from the file.
@@ -46,6 +48,33 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Import even if the same file content was imported before.
     pub allow_duplicate: bool,
+    /// Journey stages of a table that are no phase of the project become new phases (after
+    /// the existing ones); otherwise they are an error that lists them.
+    pub create_phases: bool,
+}
+
+/// What importing a file would store, computed without storing anything: the CLI's
+/// `--dry-run` and the app's import preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportPreview {
+    pub file: String,
+    pub importer: String,
+    pub encoding: Option<String>,
+    /// Header rows of a table (2–3 for Qualtrics and SurveyMonkey exports).
+    pub header_rows: usize,
+    /// Each column of a table with its role, type, scale or date reading, and why.
+    pub columns: Vec<ColumnPlan>,
+    /// The first rows of a table as cells.
+    pub sample: Vec<Vec<String>>,
+    /// Sources, segments and skipped rows the import would store.
+    pub sources: usize,
+    pub segments: usize,
+    pub skipped: usize,
+    /// Journey stages that are no phase yet (created with `create_phases`).
+    pub new_phases: Vec<String>,
+    /// Why the import would fail, if it would.
+    pub problem: Option<String>,
 }
 
 /// What an import stored.
@@ -176,7 +205,9 @@ impl Project {
                 return Err(Error::AlreadyImported { file: file.to_string(), previous, when });
             }
         }
-        let (mut new_sources, skipped, encoding) = self.parse(file, file_name, importer, bytes, opts)?;
+        let Parsed { sources: mut new_sources, skipped, encoding, unknown_phases, columns, .. } =
+            self.parse(file, file_name, importer, bytes, opts)?;
+        let new_phases = self.check_new_phases(file, &unknown_phases, &columns, opts)?;
         fill_languages(&mut new_sources, opts.language.as_deref());
 
         let total = new_sources.len();
@@ -189,6 +220,11 @@ impl Project {
                 params![file_name, hash, importer_name, now, total as i64],
             )?;
             let import_id = tx.last_insert_rowid();
+            let created = crate::store::phases::add_phases(tx, &new_phases)?;
+            for (i, _, stage) in &unknown_phases {
+                let k = new_phases.iter().position(|p| p.eq_ignore_ascii_case(stage)).expect("every stage was listed");
+                new_sources[*i].phase_id = Some(created[k]);
+            }
             let mut ids = Vec::with_capacity(total);
             let mut segments = 0;
             let mut inserter = sources::Inserter::new(tx, Some(import_id));
@@ -213,6 +249,84 @@ impl Project {
         })
     }
 
+    /// What importing the file at `path` would store, without storing it (see [`ImportPreview`]).
+    pub fn preview_import(&self, path: &Path, opts: &ImportOptions) -> Result<ImportPreview> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let file = path.display().to_string();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        let importer = Importer::for_file(name)?;
+        let mut preview = ImportPreview {
+            file: file.clone(),
+            importer: importer.name().to_string(),
+            encoding: None,
+            header_rows: 0,
+            columns: Vec::new(),
+            sample: Vec::new(),
+            sources: 0,
+            segments: 0,
+            skipped: 0,
+            new_phases: Vec::new(),
+            problem: None,
+        };
+        match self.parse(&file, name, importer, &bytes, opts) {
+            Ok(p) => {
+                preview.new_phases = distinct_stages(&p.unknown_phases);
+                if let Err(e) = self.check_new_phases(&file, &p.unknown_phases, &p.columns, opts) {
+                    preview.problem = Some(e.to_string());
+                }
+                preview.encoding = p.encoding;
+                preview.header_rows = p.header_rows;
+                preview.columns = p.columns;
+                preview.sample = p.sample;
+                preview.sources = p.sources.len();
+                preview.segments = p.sources.iter().map(|s| s.segments.len()).sum();
+                preview.skipped = p.skipped;
+            }
+            Err(e) => {
+                preview.problem = Some(e.to_string());
+                // Still show the columns of a table whose rows fail, so the mapping can be fixed.
+                if let Ok(Some(t)) = self.read_table(&file, importer, &bytes, opts) {
+                    preview.header_rows = t.0.header_rows;
+                    preview.sample = sample(&t.0);
+                    if let Ok(plan) =
+                        columns::plan(&file, &t.0, &opts.mapping, opts.kind.unwrap_or(SourceKind::SurveyAnswer))
+                    {
+                        preview.columns = plan.columns;
+                    }
+                }
+            }
+        }
+        Ok(preview)
+    }
+
+    /// The stages to create as phases, or the error that lists them when that was not asked.
+    fn check_new_phases(
+        &self,
+        file: &str,
+        unknown: &[(usize, usize, String)],
+        columns: &[ColumnPlan],
+        opts: &ImportOptions,
+    ) -> Result<Vec<String>> {
+        let stages = distinct_stages(unknown);
+        match unknown.first() {
+            None => Ok(Vec::new()),
+            Some(_) if opts.create_phases => Ok(stages),
+            Some((_, row, stage)) => {
+                let phases = self.phases()?.into_iter().map(|p| p.key).collect::<Vec<_>>().join(", ");
+                let column = columns.iter().find(|c| c.role == ColumnRole::Phase).map(|c| c.name.clone());
+                Err(Error::import(
+                    file,
+                    Location::Row { row: *row, column },
+                    format!(
+                        "unknown journey phase '{stage}' (phases: {phases}); the file's stages that are no phase: {}. \
+                         Create them as phases (--new-phases) or map them onto phases (--phase-map STAGE=PHASE)",
+                        stages.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
     fn parse(
         &self,
         file: &str,
@@ -220,7 +334,7 @@ impl Project {
         importer: Importer,
         bytes: &[u8],
         opts: &ImportOptions,
-    ) -> Result<(Vec<NewSource>, usize, Option<String>)> {
+    ) -> Result<Parsed> {
         let single = |text: String, segments, kind: SourceKind| -> Result<Vec<NewSource>> {
             if text.trim().is_empty() {
                 return Err(Error::import(file, Location::File, "the file has no text"));
@@ -255,59 +369,112 @@ impl Project {
                 case_attributes: vec![],
             }])
         };
+        let one = |sources, encoding: Option<&str>| Parsed {
+            sources,
+            encoding: encoding.map(str::to_string),
+            ..Default::default()
+        };
         Ok(match importer {
             Importer::Text | Importer::Markdown => {
                 let (text, enc) = decode::decode(bytes);
                 let segs = transcript::segment(&text);
                 let kind =
                     if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
-                (single(text, segs, kind)?, 0, Some(enc.to_string()))
+                one(single(text, segs, kind)?, Some(enc))
             }
             Importer::Docx => {
                 let text = docx::text(file, bytes)?;
                 let segs = transcript::segment(&text);
                 let kind =
                     if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
-                (single(text, segs, kind)?, 0, None)
+                one(single(text, segs, kind)?, None)
             }
             Importer::Vtt | Importer::Srt => {
                 let (raw, enc) = decode::decode(bytes);
                 let (text, segs) = subtitles::parse(file, &raw, importer == Importer::Vtt)?;
-                (single(text, segs, SourceKind::Interview)?, 0, Some(enc.to_string()))
+                one(single(text, segs, SourceKind::Interview)?, Some(enc))
             }
             Importer::Csv | Importer::JsonLines | Importer::Spreadsheet => {
-                let (tbl, enc) = match importer {
-                    Importer::Csv => {
-                        let (text, enc) = decode::decode(bytes);
-                        (table::read_csv(file, &text)?, Some(enc.to_string()))
-                    }
-                    Importer::JsonLines => {
-                        let (text, enc) = decode::decode(bytes);
-                        (table::read_jsonl(file, &text)?, Some(enc.to_string()))
-                    }
-                    _ => (table::read_spreadsheet(file, bytes, opts.sheet.as_deref())?, None),
-                };
+                let (tbl, encoding) = self.read_table(file, importer, bytes, opts)?.expect("a table importer");
                 let phases = self.phases()?;
                 let lookup = |p: &str| {
-                    let p = p.to_lowercase();
+                    let p = p.trim().to_lowercase();
                     phases.iter().find(|x| x.key.to_lowercase() == p || x.name.to_lowercase() == p).map(|x| x.id)
                 };
-                let names = phases.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(", ");
-                let (srcs, skipped) = table::to_sources(
+                let t = table::to_sources(
                     file,
                     &tbl,
                     &opts.mapping,
                     opts.kind.unwrap_or(SourceKind::SurveyAnswer),
                     &lookup,
-                    &names,
                 )?;
-                if srcs.is_empty() {
+                if t.sources.is_empty() {
                     return Err(Error::import(file, Location::File, "no rows with text or a score"));
                 }
-                (srcs, skipped, enc)
+                Parsed {
+                    sources: t.sources,
+                    skipped: t.skipped,
+                    encoding,
+                    header_rows: tbl.header_rows,
+                    columns: t.columns,
+                    sample: sample(&tbl),
+                    unknown_phases: t.unknown_phases,
+                }
             }
         })
     }
+
+    /// Reads a table file (`None` for other importers).
+    fn read_table(
+        &self,
+        file: &str,
+        importer: Importer,
+        bytes: &[u8],
+        opts: &ImportOptions,
+    ) -> Result<Option<(table::Table, Option<String>)>> {
+        Ok(Some(match importer {
+            Importer::Csv => {
+                let (text, enc) = decode::decode(bytes);
+                (table::read_csv(file, &text)?, Some(enc.to_string()))
+            }
+            Importer::JsonLines => {
+                let (text, enc) = decode::decode(bytes);
+                (table::read_jsonl(file, &text)?, Some(enc.to_string()))
+            }
+            Importer::Spreadsheet => (table::read_spreadsheet(file, bytes, opts.sheet.as_deref())?, None),
+            _ => return Ok(None),
+        }))
+    }
+}
+
+/// Rows of a table the preview shows.
+const SAMPLE_ROWS: usize = 10;
+
+fn sample(t: &table::Table) -> Vec<Vec<String>> {
+    t.rows.iter().take(SAMPLE_ROWS).map(|(_, r)| r.iter().map(|c| c.chars().take(200).collect()).collect()).collect()
+}
+
+/// The distinct stages (first spelling, first-seen order) of unknown phase values.
+fn distinct_stages(unknown: &[(usize, usize, String)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, s) in unknown {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// A file parsed into sources, and what the import must still settle.
+#[derive(Default)]
+struct Parsed {
+    sources: Vec<NewSource>,
+    skipped: usize,
+    encoding: Option<String>,
+    header_rows: usize,
+    columns: Vec<ColumnPlan>,
+    sample: Vec<Vec<String>>,
+    unknown_phases: Vec<(usize, usize, String)>,
 }
 
 fn title_from(file_name: &str) -> String {

@@ -9,6 +9,7 @@ use std::io::Cursor;
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::{self, ColumnPlan, ColumnRole};
 use crate::domain::{AttrValue, Id, Scale, Score, SourceKind};
 use crate::store::sources::{NewSegment, NewSource};
 use crate::{Error, Location, Result};
@@ -32,12 +33,64 @@ pub struct ColumnMapping {
     pub source_attributes: Vec<String>,
     /// Columns to leave out.
     pub ignore: Vec<String>,
+    /// How the date column writes dates, as a chrono format (`%d/%m/%Y %H:%M`); default: decided
+    /// from the column's values ([`crate::dates::read_column`]).
+    pub date_format: Option<String>,
+    /// Journey stages of the file mapped onto phases of the project: (value, phase key or name).
+    pub phase_values: Vec<(String, String)>,
 }
 
 /// A table read into memory: header plus rows of cell text, each with its file row number.
 pub struct Table {
     pub header: Vec<String>,
+    /// Question texts from a second header row (Qualtrics, SurveyMonkey); empty if none.
+    pub questions: Vec<String>,
+    /// Header rows the file has (1, or 2–3 for the survey tools that write several).
+    pub header_rows: usize,
     pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    fn new(header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Table {
+        let mut t = Table { header, questions: Vec::new(), header_rows: 1, rows };
+        t.merge_header_rows();
+        t
+    }
+
+    /// Recognises the extra header rows survey tools write and folds them into the header:
+    /// Qualtrics' question texts and `{"ImportId":…}` row, SurveyMonkey's row of `Response` /
+    /// `Open-Ended Response` under each question (a question with several columns has its
+    /// text once, over the first; each column is named by its question and its own label).
+    fn merge_header_rows(&mut self) {
+        let import_ids = |r: &[String]| r.iter().filter(|c| c.trim_start().starts_with("{\"ImportId\"")).count();
+        if self.rows.len() >= 2 && import_ids(&self.rows[1].1) * 2 > self.header.len() {
+            self.questions = self.rows[0].1.iter().map(|q| q.trim().to_string()).collect();
+            self.rows.drain(..2);
+            self.header_rows = 3;
+            return;
+        }
+        let Some((_, second)) = self.rows.first() else { return };
+        let primary = |c: &str| ["response", "open-ended response"].contains(&c.trim().to_lowercase().as_str());
+        if !second.iter().any(|c| primary(c)) || second.iter().any(|c| c.len() > 80) {
+            return;
+        }
+        let second = second.clone();
+        let mut question = String::new();
+        for (h, sub) in self.header.iter_mut().zip(&second) {
+            let sub = sub.trim();
+            if !h.trim().is_empty() {
+                question = h.clone();
+                if sub.is_empty() || primary(sub) {
+                    continue;
+                }
+            }
+            if !sub.is_empty() {
+                *h = format!("{question} - {sub}");
+            }
+        }
+        self.rows.remove(0);
+        self.header_rows = 2;
+    }
 }
 
 /// Reads CSV/TSV text, sniffing the delimiter. Ragged rows are an error naming the line.
@@ -66,7 +119,7 @@ pub fn read_csv(file: &str, text: &str) -> Result<Table> {
         let line = rec.position().map_or(0, |p| p.line() as usize);
         rows.push((line, rec.iter().map(str::to_string).collect()));
     }
-    Ok(Table { header, rows })
+    Ok(Table::new(header, rows))
 }
 
 fn sniff_delimiter(text: &str) -> u8 {
@@ -141,7 +194,7 @@ pub fn read_jsonl(file: &str, text: &str) -> Result<Table> {
         }
         rows.push((line, cells));
     }
-    Ok(Table { header, rows })
+    Ok(Table::new(header, rows))
 }
 
 /// Reads the first (or the named) sheet of an `.xlsx`, `.xlsm`, `.xls` or `.ods` workbook.
@@ -201,281 +254,103 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
         }
         rows.push((row_no, cells));
     }
-    Ok(Table { header, rows })
+    Ok(Table::new(header, rows))
 }
 
-fn guess(header: &[String], explicit: &Option<String>, names: &[&str], contains: &[&str]) -> Option<usize> {
-    if let Some(e) = explicit {
-        return header.iter().position(|h| h.eq_ignore_ascii_case(e));
-    }
-    let norm: Vec<String> = header.iter().map(|h| h.to_lowercase().replace(['_', '-'], " ")).collect();
-    norm.iter()
-        .position(|h| names.contains(&h.as_str()))
-        .or_else(|| norm.iter().position(|h| contains.iter().any(|c| h.contains(c))))
+/// The sources a table turns into, and what the import must still settle.
+pub struct TableSources {
+    pub sources: Vec<NewSource>,
+    /// Rows without text or score.
+    pub skipped: usize,
+    pub columns: Vec<ColumnPlan>,
+    /// Journey stages that are no phase of the project: (index into `sources`, file row, value).
+    pub unknown_phases: Vec<(usize, usize, String)>,
 }
 
-/// Resolved column positions.
-struct Columns {
-    text: Option<usize>,
-    score: Option<usize>,
-    date: Option<usize>,
-    phase: Option<usize>,
-    case: Option<usize>,
-    title: Option<usize>,
-    kind: Option<usize>,
-    language: Option<usize>,
-    channel: Option<usize>,
-    id: Option<usize>,
-}
-
-fn resolve_columns(file: &str, header: &[String], m: &ColumnMapping) -> Result<Columns> {
-    let check = |name: &Option<String>, found: Option<usize>| -> Result<Option<usize>> {
-        match (name, found) {
-            (Some(n), None) => Err(Error::import(
-                file,
-                Location::Line(1),
-                format!("no column named '{n}' (columns: {})", header.join(", ")),
-            )),
-            _ => Ok(found),
-        }
-    };
-    let cols = Columns {
-        text: check(
-            &m.text,
-            guess(
-                header,
-                &m.text,
-                &[
-                    "text",
-                    "comment",
-                    "comments",
-                    "feedback",
-                    "answer",
-                    "response",
-                    "verbatim",
-                    "open answer",
-                    "kommentti",
-                    "vastaus",
-                    "palaute",
-                    "perustelu",
-                    "message",
-                    "viesti",
-                ],
-                &["comment", "kommentti", "reason", "perustelu", "feedback"],
-            ),
-        )?,
-        score: check(
-            &m.score,
-            guess(
-                header,
-                &m.score,
-                &["score", "nps", "rating", "stars", "csat", "ces", "arvosana", "pisteet", "arvio", "tähdet"],
-                &["recommend", "suosittel", "nps", "score"],
-            ),
-        )?,
-        date: check(
-            &m.date,
-            guess(
-                header,
-                &m.date,
-                &[
-                    "date",
-                    "submitted",
-                    "created",
-                    "timestamp",
-                    "päivämäärä",
-                    "pvm",
-                    "aika",
-                    "submitted at",
-                    "created at",
-                    "answered at",
-                ],
-                &["date", "päivä"],
-            ),
-        )?,
-        phase: check(
-            &m.phase,
-            guess(
-                header,
-                &m.phase,
-                &["phase", "journey phase", "touchpoint", "stage", "vaihe", "kosketuspiste", "polun vaihe"],
-                &["phase", "touchpoint", "vaihe"],
-            ),
-        )?,
-        case: check(
-            &m.case,
-            guess(
-                header,
-                &m.case,
-                &[
-                    "case",
-                    "customer",
-                    "customer id",
-                    "company",
-                    "account",
-                    "asiakas",
-                    "yritys",
-                    "asiakasnumero",
-                    "organisation",
-                    "organization",
-                ],
-                &["customer", "asiakas", "account"],
-            ),
-        )?,
-        title: check(&m.title, guess(header, &m.title, &["title", "subject", "otsikko", "aihe"], &[]))?,
-        kind: check(&m.kind, guess(header, &m.kind, &["kind", "source type", "lähdetyyppi"], &[]))?,
-        language: check(&m.language, guess(header, &m.language, &["language", "lang", "kieli"], &[]))?,
-        channel: check(&m.channel, guess(header, &m.channel, &["channel", "kanava"], &[]))?,
-        id: guess(header, &None, &["id", "response id", "respondent", "respondent id", "vastaus id"], &[]),
-    };
-    if cols.text.is_none() && cols.score.is_none() {
-        return Err(Error::import(
-            file,
-            Location::Line(1),
-            format!(
-                "found neither a text nor a score column (columns: {}); name them with --text / --score",
-                header.join(", ")
-            ),
-        ));
-    }
-    Ok(cols)
-}
-
-/// Picks the scale: given, from the score column's name, or from the range of its values.
-fn infer_scale(file: &str, header: &str, values: &[f64], kind: SourceKind, given: Option<Scale>) -> Result<Scale> {
-    if let Some(s) = given {
-        return Ok(s);
-    }
-    let h = header.to_lowercase();
-    for (needle, scale) in [
-        ("nps", Scale::Nps),
-        ("recommend", Scale::Nps),
-        ("suosittel", Scale::Nps),
-        ("csat", Scale::Csat),
-        ("ces", Scale::Ces),
-        ("effort", Scale::Ces),
-        ("star", Scale::Stars),
-        ("tähd", Scale::Stars),
-    ] {
-        if h.contains(needle) {
-            return Ok(scale);
-        }
-    }
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if values.is_empty() {
-        return Ok(Scale::Nps);
-    }
-    if lo >= 0.0 && hi <= 10.0 && (lo < 1.0 || hi > 7.0) {
-        Ok(Scale::Nps)
-    } else if lo >= 1.0 && hi <= 5.0 {
-        Ok(if kind == SourceKind::Review { Scale::Stars } else { Scale::Csat })
-    } else if lo >= 1.0 && hi <= 7.0 {
-        Ok(Scale::Ces)
-    } else {
-        Err(Error::import(
-            file,
-            Location::Row { row: 1, column: Some(header.to_string()) },
-            format!("cannot tell the scale of scores {lo}–{hi}; give it with --scale nps|csat|ces|stars"),
-        ))
-    }
-}
-
-/// Turns table rows into sources. `phase_id` resolves a phase key or name.
+/// Turns table rows into sources, with the columns decided by [`columns::plan`]. `phase_id`
+/// resolves a phase key or name (after `m.phase_values` maps a stage onto one).
 pub fn to_sources(
     file: &str,
     table: &Table,
     m: &ColumnMapping,
     default_kind: SourceKind,
     phase_id: &dyn Fn(&str) -> Option<Id>,
-    phase_names: &str,
-) -> Result<(Vec<NewSource>, usize)> {
-    let cols = resolve_columns(file, &table.header, m)?;
+) -> Result<TableSources> {
+    let plan = columns::plan(file, table, m, default_kind)?;
     let at = |row: usize, col: usize| Location::Row { row, column: Some(table.header[col].clone()) };
     let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or(file).to_string();
-
-    // Scores first: the scale may depend on all of them.
-    let mut scores: Vec<Option<f64>> = Vec::with_capacity(table.rows.len());
-    for (row, cells) in &table.rows {
-        scores.push(match cols.score.map(|c| cells[c].trim()) {
-            Some("") | None => None,
-            Some(raw) => {
-                Some(raw.replace(',', ".").parse::<f64>().map_err(|_| {
-                    Error::import(file, at(*row, cols.score.unwrap()), format!("'{raw}' is not a number"))
-                })?)
-            }
-        });
-    }
-    let scale = match cols.score {
-        Some(c) => {
-            let vals: Vec<f64> = scores.iter().flatten().copied().collect();
-            Some(infer_scale(file, &table.header[c], &vals, default_kind, m.scale)?)
-        }
+    let plan_of = |c: Option<usize>| c.map(|c| &plan.columns[c]);
+    let scale = plan_of(plan.score).and_then(|c| c.scale);
+    let date_column: Vec<&str> = match plan.date {
+        Some(c) => table.rows.iter().map(|(_, r)| r[c].trim()).filter(|v| !v.is_empty()).collect(),
+        None => Vec::new(),
+    };
+    let dates = match plan.date {
+        Some(c) => Some(crate::dates::read_column(&date_column, m.date_format.as_deref()).map(|d| d.0).map_err(|bad| {
+            let row = table.rows.iter().filter(|(_, r)| !r[c].trim().is_empty()).nth(bad).map_or(0, |(row, _)| *row);
+            let hint = match &m.date_format {
+                Some(f) => format!("does not match --date-format {f}"),
+                None => "is not a date this column's other dates agree on; give the format with --date-format, e.g. %d/%m/%Y %H:%M".into(),
+            };
+            Error::import(file, at(row, c), format!("'{}' {hint}", date_column[bad]))
+        })?),
         None => None,
     };
-
-    let named: Vec<Option<usize>> = vec![
-        cols.text,
-        cols.score,
-        cols.date,
-        cols.phase,
-        cols.case,
-        cols.title,
-        cols.kind,
-        cols.language,
-        cols.channel,
-    ];
-    let is_named = |i: usize| named.contains(&Some(i));
-    let ignored = |h: &str| m.ignore.iter().any(|x| x.eq_ignore_ascii_case(h));
-    let attr_cols: Vec<usize> = (0..table.header.len())
-        .filter(|i| !is_named(*i) && !ignored(&table.header[*i]) && !table.header[*i].is_empty() && Some(*i) != cols.id)
+    let attr_cols: Vec<usize> = plan
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.role, ColumnRole::CaseAttribute | ColumnRole::SourceAttribute))
+        .map(|(i, _)| i)
         .collect();
-    let case_level = case_level_columns(table, &cols, &attr_cols, m);
 
     let mut out = Vec::with_capacity(table.rows.len());
+    let mut unknown_phases = Vec::new();
     let mut skipped = 0;
-    for ((row, cells), score) in table.rows.iter().zip(scores) {
+    for (row, cells) in &table.rows {
         let row = *row;
-        let text = cols.text.map(|c| cells[c].clone()).unwrap_or_default();
+        let text = plan.text.map(|c| cells[c].clone()).unwrap_or_default();
+        let score = match plan.score.map(|c| (c, cells[c].trim())) {
+            Some((_, "")) | None => None,
+            Some((c, raw)) => {
+                let v = raw
+                    .replace(',', ".")
+                    .parse::<f64>()
+                    .map_err(|_| Error::import(file, at(row, c), format!("'{raw}' is not a number")))?;
+                let s = scale.expect("a score column has a scale");
+                s.validate(v).map_err(|msg| Error::import(file, at(row, c), msg))?;
+                Some(Score { value: v, scale: s })
+            }
+        };
         if text.trim().is_empty() && score.is_none() {
             skipped += 1;
             continue;
         }
-        let score = match (score, scale) {
-            (Some(v), Some(s)) => {
-                s.validate(v).map_err(|msg| Error::import(file, at(row, cols.score.unwrap()), msg))?;
-                Some(Score { value: v, scale: s })
+        let date = match (plan.date.map(|c| cells[c].trim()), &dates) {
+            (Some(raw), Some(reading)) if !raw.is_empty() => {
+                Some(reading.parse(raw).expect("every value of the column was read by read_column"))
             }
             _ => None,
         };
-        let date = match cols.date.map(|c| cells[c].trim()) {
+        let phase = match plan.phase.map(|c| cells[c].trim()) {
             Some("") | None => None,
-            Some(raw) => Some(crate::dates::parse_date(raw).ok_or_else(|| {
-                Error::import(
-                    file,
-                    at(row, cols.date.unwrap()),
-                    format!("'{raw}' is not a date (use YYYY-MM-DD or D.M.YYYY)"),
-                )
-            })?),
+            Some(raw) => {
+                let mapped = m.phase_values.iter().find(|(v, _)| v.eq_ignore_ascii_case(raw)).map(|(_, p)| p.as_str());
+                let id = phase_id(mapped.unwrap_or(raw));
+                if id.is_none() {
+                    unknown_phases.push((out.len(), row, raw.to_string()));
+                }
+                id
+            }
         };
-        let phase = match cols.phase.map(|c| cells[c].trim()) {
-            Some("") | None => None,
-            Some(raw) => Some(phase_id(raw).ok_or_else(|| {
-                Error::import(
-                    file,
-                    at(row, cols.phase.unwrap()),
-                    format!("unknown journey phase '{raw}' (phases: {phase_names})"),
-                )
-            })?),
-        };
-        let kind = match cols.kind.map(|c| cells[c].trim()) {
+        let kind = match plan.kind.map(|c| cells[c].trim()) {
             Some("") | None => default_kind,
             Some(raw) => {
-                SourceKind::parse(raw).map_err(|e| Error::import(file, at(row, cols.kind.unwrap()), e.to_string()))?
+                SourceKind::parse(raw).map_err(|e| Error::import(file, at(row, plan.kind.unwrap()), e.to_string()))?
             }
         };
         let cell = |c: Option<usize>| c.map(|c| cells[c].trim().to_string()).filter(|s| !s.is_empty());
-        let title = cell(cols.title).unwrap_or_else(|| match cell(cols.id) {
+        let title = cell(plan.title).unwrap_or_else(|| match cell(plan.id) {
             Some(id) => format!("{stem} #{id}"),
             None => format!("{stem} row {row}"),
         });
@@ -500,7 +375,7 @@ pub fn to_sources(
                 continue;
             }
             let entry = (table.header[c].clone(), AttrValue::infer(v));
-            if case_level.contains(&c) {
+            if plan.columns[c].role == ColumnRole::CaseAttribute {
                 case_attributes.push(entry);
             } else {
                 attributes.push(entry);
@@ -509,11 +384,11 @@ pub fn to_sources(
         out.push(NewSource {
             kind,
             title,
-            language: cell(cols.language).map(|l| crate::language::normalize(&l)).unwrap_or_default(),
+            language: cell(plan.language).map(|l| crate::language::normalize(&l)).unwrap_or_default(),
             date,
-            channel: cell(cols.channel),
+            channel: cell(plan.channel),
             phase_id: phase,
-            case_name: cell(cols.case),
+            case_name: cell(plan.case),
             score,
             text,
             segments,
@@ -521,15 +396,20 @@ pub fn to_sources(
             case_attributes,
         });
     }
-    Ok((out, skipped))
+    Ok(TableSources { sources: out, skipped, columns: plan.columns, unknown_phases })
 }
 
-/// Attribute columns that describe the case: named so by the caller, or constant per case.
-fn case_level_columns(table: &Table, cols: &Columns, attr_cols: &[usize], m: &ColumnMapping) -> Vec<usize> {
-    let Some(case_col) = cols.case else { return vec![] };
-    attr_cols
-        .iter()
-        .copied()
+/// Columns (among those `candidate` accepts) that describe the case: named so by the caller,
+/// or constant per case.
+pub(super) fn case_level_columns(
+    table: &Table,
+    case_col: Option<usize>,
+    candidate: &dyn Fn(usize) -> bool,
+    m: &ColumnMapping,
+) -> Vec<usize> {
+    let Some(case_col) = case_col else { return vec![] };
+    (0..table.header.len())
+        .filter(|&c| candidate(c) && c != case_col)
         .filter(|&c| {
             let h = &table.header[c];
             if m.case_attributes.iter().any(|x| x.eq_ignore_ascii_case(h)) {

@@ -61,3 +61,36 @@ impl Project {
         })
     }
 }
+
+/// Appends phases named `names` after the existing ones (inside an import's transaction) and
+/// returns their ids. Each key is the name in lower case with dashes (`Customer Support` →
+/// `customer-support`), made unique with a number if taken.
+pub(crate) fn add_phases(tx: &rusqlite::Transaction, names: &[String]) -> Result<Vec<Id>> {
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        let slug: String = name
+            .trim()
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let base = if slug.is_empty() { "phase".to_string() } else { slug };
+        let mut key = base.clone();
+        let taken = |k: &str| -> Result<bool> {
+            Ok(tx.query_row("SELECT count(*) FROM phases WHERE key = ?1", [k], |r| r.get::<_, i64>(0))? > 0)
+        };
+        let mut n = 2;
+        while taken(&key)? {
+            key = format!("{base}-{n}");
+            n += 1;
+        }
+        tx.execute(
+            "INSERT INTO phases(key, name, description, position)
+             VALUES (?1, ?2, '', (SELECT coalesce(max(position), -1) + 1 FROM phases))",
+            params![key, name.trim()],
+        )?;
+        ids.push(tx.last_insert_rowid());
+    }
+    Ok(ids)
+}
