@@ -78,10 +78,7 @@ impl Project {
         if let Err(e) = check {
             return Err(Error::NotAProject { path: path.to_path_buf(), reason: e.to_string() });
         }
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Refuse a foreign file before anything is written to it (WAL mode would change it).
         if !create {
             let has_meta: bool = conn
                 .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'meta'", [], |r| r.get::<_, i64>(0))
@@ -90,6 +87,10 @@ impl Project {
                 return Err(Error::NotAProject { path: path.to_path_buf(), reason: "it has no Polku tables".into() });
             }
         }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn, path, SCHEMA_VERSION)?;
         Ok(Project {
             conn,

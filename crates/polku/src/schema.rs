@@ -208,6 +208,12 @@ pub(crate) fn migrate(conn: &mut Connection, path: &std::path::Path, target: i64
     if current > SCHEMA_VERSION {
         return Err(Error::SchemaTooNew { path: path.to_path_buf(), found: current, supported: SCHEMA_VERSION });
     }
+    if current < 0 {
+        return Err(Error::NotAProject {
+            path: path.to_path_buf(),
+            reason: format!("its schema version is {current}"),
+        });
+    }
     for (i, step) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;

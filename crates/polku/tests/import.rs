@@ -532,3 +532,11 @@ fn ignored_columns_and_given_date_formats_are_obeyed() {
     let err = common::import(&mut p, &dir, "odd.csv", csv.as_bytes(), &opts).unwrap_err().to_string();
     assert!(err.contains("row 2") && err.contains("when") && err.contains("--date-format"), "{err}");
 }
+
+#[test]
+fn a_huge_one_line_file_gets_a_short_error() {
+    let (dir, mut p) = common::project();
+    let line: String = (0..200_000).map(|i| format!("column{i}")).collect::<Vec<_>>().join(",");
+    let err = common::import(&mut p, &dir, "wide.csv", line.as_bytes(), &Default::default()).unwrap_err().to_string();
+    assert!(err.len() < 2_000 && err.contains("and 199980 more"), "{} bytes", err.len());
+}

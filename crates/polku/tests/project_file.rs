@@ -73,8 +73,26 @@ fn foreign_and_corrupt_files_are_refused_without_damage() {
     let conn = rusqlite::Connection::open(&other).unwrap();
     conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
     drop(conn);
+    let before = std::fs::read(&other).unwrap();
     assert!(matches!(Project::open(&other), Err(Error::NotAProject { .. })));
+    // Refused without a write: not switched to WAL, not a byte changed.
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+    let empty = dir.path().join("empty.polku");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(matches!(Project::open(&empty), Err(Error::NotAProject { .. })));
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0, "a 0-byte file stays 0 bytes");
     assert!(Project::open(dir.path().join("missing.polku")).is_err());
+}
+
+#[test]
+fn a_negative_schema_version_is_not_a_project() {
+    let (_dir, p) = common::project();
+    let path = p.path().to_path_buf();
+    drop(p);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", -1).unwrap();
+    drop(conn);
+    assert!(matches!(Project::open(&path), Err(Error::NotAProject { .. })));
 }
 
 #[test]

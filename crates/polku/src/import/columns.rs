@@ -318,7 +318,7 @@ pub fn plan(file: &str, table: &Table, m: &ColumnMapping, kind: SourceKind) -> R
             Error::import(
                 file,
                 Location::Line(1),
-                format!("no column named '{name}' (columns: {})", table.header.join(", ")),
+                format!("no column named '{name}' (columns: {})", column_list(&table.header)),
             )
         })
     };
@@ -413,8 +413,8 @@ pub fn plan(file: &str, table: &Table, m: &ColumnMapping, kind: SourceKind) -> R
             file,
             Location::Line(1),
             format!(
-                "found neither a text nor a score column (columns: {}); name them with --text / --score",
-                table.header.join(", ")
+                "found neither a text nor a score column (columns: {}); name them with --text-col / --score-col",
+                column_list(&table.header)
             ),
         ));
     }
@@ -466,6 +466,27 @@ pub fn plan(file: &str, table: &Table, m: &ColumnMapping, kind: SourceKind) -> R
         })
         .collect();
     Ok(Plan { columns, text, score, date, phase, case, title, kind: kind_col, language, channel, id })
+}
+
+/// The column names for a message: at most 20, each at most 40 characters, so a file whose
+/// one line is 200 MB does not make a 200 MB message.
+fn column_list(header: &[String]) -> String {
+    let mut names: Vec<String> =
+        header
+            .iter()
+            .take(20)
+            .map(|h| {
+                if h.chars().count() > 40 {
+                    format!("{}…", h.chars().take(40).collect::<String>())
+                } else {
+                    h.clone()
+                }
+            })
+            .collect();
+    if header.len() > 20 {
+        names.push(format!("and {} more", header.len() - 20));
+    }
+    names.join(", ")
 }
 
 fn scale_words(s: Scale) -> &'static str {

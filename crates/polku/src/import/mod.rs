@@ -376,7 +376,7 @@ impl Project {
         };
         Ok(match importer {
             Importer::Text | Importer::Markdown => {
-                let (text, enc) = decode::decode(bytes);
+                let (text, enc) = decode::decode(file, bytes)?;
                 let segs = transcript::segment(&text);
                 let kind =
                     if segs.iter().any(|s| s.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
@@ -390,7 +390,7 @@ impl Project {
                 one(single(text, segs, kind)?, None)
             }
             Importer::Vtt | Importer::Srt => {
-                let (raw, enc) = decode::decode(bytes);
+                let (raw, enc) = decode::decode(file, bytes)?;
                 let (text, segs) = subtitles::parse(file, &raw, importer == Importer::Vtt)?;
                 one(single(text, segs, SourceKind::Interview)?, Some(enc))
             }
@@ -434,11 +434,11 @@ impl Project {
     ) -> Result<Option<(table::Table, Option<String>)>> {
         Ok(Some(match importer {
             Importer::Csv => {
-                let (text, enc) = decode::decode(bytes);
+                let (text, enc) = decode::decode(file, bytes)?;
                 (table::read_csv(file, &text)?, Some(enc.to_string()))
             }
             Importer::JsonLines => {
-                let (text, enc) = decode::decode(bytes);
+                let (text, enc) = decode::decode(file, bytes)?;
                 (table::read_jsonl(file, &text)?, Some(enc.to_string()))
             }
             Importer::Spreadsheet => (table::read_spreadsheet(file, bytes, opts.sheet.as_deref())?, None),

@@ -77,6 +77,15 @@ pub fn parse(file: &str, text: &str, vtt: bool) -> Result<(String, Vec<NewSegmen
         if end_ms < start_ms {
             return Err(Error::import(file, Location::Line(timing_at + 1), "cue ends before it starts"));
         }
+        if let Some(previous) = cues.last().map(|c: &Cue| c.start_ms).filter(|p| start_ms < *p) {
+            return Err(Error::import(
+                file,
+                Location::Line(timing_at + 1),
+                format!(
+                    "cues out of time order: this cue starts at {start_ms} ms, before the previous one ({previous} ms)"
+                ),
+            ));
+        }
         let mut j = timing_at + 1;
         let mut body = Vec::new();
         while j < lines.len() && !lines[j].trim().is_empty() {
@@ -178,5 +187,16 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(parse("x.vtt", "hello", true).is_err());
+    }
+
+    #[test]
+    fn absurd_and_out_of_order_timestamps_are_errors_naming_the_line() {
+        let huge = "1\n1234567890123:00:01,000 --> 1234567890123:00:02,000\nHei\n";
+        let err = parse("huge.srt", huge, false).unwrap_err();
+        assert!(matches!(err, Error::Import { location: Location::Line(2), .. }), "{err}");
+        let order = "1\n00:00:05,000 --> 00:00:06,000\nA\n\n2\n00:00:01,000 --> 00:00:02,000\nB\n";
+        let err = parse("order.srt", order, false).unwrap_err();
+        assert!(matches!(err, Error::Import { location: Location::Line(6), .. }), "{err}");
+        assert!(err.to_string().contains("out of time order"), "{err}");
     }
 }

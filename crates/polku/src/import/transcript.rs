@@ -59,10 +59,13 @@ fn header_label() -> &'static Regex {
 pub(crate) fn parse_clock(s: &str) -> Option<i64> {
     let s = s.trim().replace(',', ".");
     let (main, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
-    let parts: Vec<i64> = main.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    // At most 5 digits per part (an hour count beyond 99,999 is no recording), so no product
+    // below can overflow.
+    let parts: Vec<i64> =
+        main.split(':').map(|p| (p.len() <= 5).then(|| p.parse().ok()).flatten()).collect::<Option<_>>()?;
     let secs = match parts.as_slice() {
-        [m, s] => m * 60 + s,
-        [h, m, s] => h * 3600 + m * 60 + s,
+        [m, s] if *s < 60 => m * 60 + s,
+        [h, m, s] if *m < 60 && *s < 60 => h * 3600 + m * 60 + s,
         _ => return None,
     };
     let ms = if frac.is_empty() { 0 } else { format!("{frac:0<3}")[..3].parse().ok()? };
