@@ -106,7 +106,7 @@ pub enum DateReading {
 
 /// The first and last spreadsheet serial numbers read as dates: 1954-10-03 to 2119-01-07. A
 /// column of other numbers is not a date column.
-const SERIALS: std::ops::RangeInclusive<f64> = 20_000.0..=80_000.0;
+pub const SERIALS: std::ops::RangeInclusive<f64> = 20_000.0..=80_000.0;
 
 impl DateReading {
     /// Reads one value of the column, into ISO `YYYY-MM-DD`.

@@ -114,9 +114,17 @@ impl<'t> Values<'t> {
                 distinct.len(),
             )
         });
-        let dates = if cells.is_empty() { None } else { dates::read_column(&cells, date_format).ok() };
         let mean_chars = cells.iter().map(|v| v.chars().count()).sum::<usize>() as f64 / cells.len().max(1) as f64;
-        let date_like = cells.iter().filter(|v| dates::looks_like_date(v)).count() as f64 / cells.len().max(1) as f64;
+        // Whether the column is written like dates, from its first values; only then is it read
+        // whole (reading every column as dates would cost more than the rest of the import).
+        let sample = &cells[..cells.len().min(200)];
+        let date_like = sample.iter().filter(|v| dates::looks_like_date(v)).count() as f64 / sample.len().max(1) as f64;
+        let serials = numbers.is_some_and(|(lo, hi, _)| dates::SERIALS.contains(&lo) && dates::SERIALS.contains(&hi));
+        let dates = if !cells.is_empty() && (date_like >= 0.5 || serials || date_format.is_some()) {
+            dates::read_column(&cells, date_format).ok()
+        } else {
+            None
+        };
         let mut distinct: Vec<&str> = cells.clone();
         distinct.sort_unstable();
         distinct.dedup();
