@@ -208,3 +208,28 @@ fn metrics_tables_and_json_for_a_scripted_report() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no attribute named 'sector'"));
 }
+
+#[test]
+fn a_dry_run_shows_how_an_export_is_read_and_the_import_needs_one_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("t.polku");
+    let proj = proj.to_str().unwrap();
+    ok(&["new", proj]);
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../polku/tests/fixtures/exports/nps-stages-dmy.csv");
+    let file = file.to_str().unwrap();
+    // New stages: the dry run says which, and that the import would fail; nothing is stored.
+    let out = polku(&["import", proj, file, "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in ["Score", "NPS Category", "day first", "Billing, Support, Renewal", "--new-phases"] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    let preview = json(&["--json", "import", proj, file, "--dry-run", "--new-phases"]);
+    let columns = preview[0]["columns"].as_array().unwrap();
+    let role = |name: &str| columns.iter().find(|c| c["name"] == name).unwrap()["role"].clone();
+    assert_eq!((role("Score"), role("NPS Category")), ("score".into(), "source_attribute".into()));
+    assert_eq!(json(&["--json", "stats", proj])["sources"], 0);
+    // One command imports it.
+    ok(&["import", proj, file, "--new-phases"]);
+    assert_eq!(json(&["--json", "stats", proj])["sources"], 60);
+}
