@@ -37,6 +37,8 @@ fn main() {
         "set_source_phase",
         "set_segment_phase",
         "import_files",
+        "preview_import",
+        "is_table_file",
         "cancel_import",
         "pick_files",
         "analysis_overview",

@@ -446,7 +446,41 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         check(ok && bytes.len() > 1000, format!("{} is a {format} chart ({} bytes)", path.display(), bytes.len()))?;
         println!("    exported {} ({} bytes)", path.display(), bytes.len());
     }
+
+    step("import: a real NPS export is previewed, a role changed, new stages added as phases");
+    ui.click("nav-sources").await?;
+    let before = ui.wait_number("source-count", |n| n > 0, "> 0").await?;
+    // The file picker gives the fixture (POLKU_E2E_PICK_FILES); a table is previewed first.
+    ui.click("import-files").await?;
+    ui.wait_for("import-preview", WAIT).await?;
+    ui.wait_js("the score is read from Score, not from the NPS Category words", &role_is("Score", "score")).await?;
+    ui.wait_js("NPS Category is an attribute", &role_is("NPS Category", "source_attribute")).await?;
+    ui.client
+        .execute(
+            r#"const row = [...document.querySelectorAll('[data-testid="import-preview-column"]')]
+                   .find(r => r.querySelector('td').textContent.trim() === 'NPS Category');
+               const select = row.querySelector('select');
+               select.value = 'ignored';
+               select.dispatchEvent(new Event('change', { bubbles: true }));"#,
+            vec![],
+        )
+        .await
+        .context("choosing another role")?;
+    ui.wait_js("NPS Category is left out after the change", &role_is("NPS Category", "ignored")).await?;
+    ui.click("import-preview-create-phases").await?;
+    ui.screenshot("import-preview").await?;
+    ui.click("import-preview-import").await?;
+    let after = ui.wait_number("source-count", |n| n == before + 60, "60 more sources").await?;
+    println!("    imported 60 answers through the preview ({before} → {after} sources)");
     Ok(())
+}
+
+/// JS that is true when the import preview reads `column` as `role`.
+fn role_is(column: &str, role: &str) -> String {
+    format!(
+        r#"return [...document.querySelectorAll('[data-testid="import-preview-column"]')]
+               .some(r => r.querySelector('td').textContent.trim() === {column:?} && r.dataset.role === {role:?});"#
+    )
 }
 
 /// Clicks the Dashboard in the navigation and resolves with the milliseconds until matrix
@@ -555,6 +589,10 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
         .env("XDG_CONFIG_HOME", mkdir(tmp.path().join("config")))
         .env("XDG_CACHE_HOME", mkdir(tmp.path().join("cache")))
         .env("POLKU_PROJECT", &project)
+        .env(
+            "POLKU_E2E_PICK_FILES",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/polku/tests/fixtures/exports/nps-stages-dmy.csv"),
+        )
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log)

@@ -6,26 +6,51 @@ use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use polku::import::{FileOutcome, FileProgress, ImportOptions};
+use polku::import::{ColumnRole, FileOutcome, FileProgress, ImportOptions, ImportPreview};
 
 use super::{report_progress, Res};
 use crate::AppState;
 
 /// Imports files one by one, each in its own transaction ([`polku::Project::import_files`]):
-/// a bad file is reported and skipped, the others land. Progress streams on `on_progress`;
-/// `cancel_import` stops the file in progress (nothing of it is stored) and the rest.
+/// a bad file is reported and skipped, the others land. `roles` and `create_phases` are the
+/// choices made in the import preview ([`ImportOptions::chosen`]; none for other files).
+/// Progress streams on `on_progress`; `cancel_import` stops the file in progress (nothing of
+/// it is stored) and the rest.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_files(
     state: State<'_, AppState>,
     paths: Vec<String>,
+    roles: Vec<(String, ColumnRole)>,
+    create_phases: bool,
     on_progress: Channel<FileProgress>,
 ) -> Res<Vec<FileOutcome>> {
     state.cancel_import.store(false, Ordering::SeqCst);
     let cancel = &state.cancel_import;
-    state.with(|p| {
-        Ok(p.import_files(&paths, &ImportOptions::default(), &mut |f| report_progress(&on_progress, cancel, f.clone())))
-    })
+    let options = ImportOptions::chosen(&roles, create_phases);
+    state.with(|p| Ok(p.import_files(&paths, &options, &mut |f| report_progress(&on_progress, cancel, f.clone()))))
+}
+
+/// How a table file would be imported with the choices made so far (each column's role, type
+/// and why; new stages; the problem an import would hit), without storing anything
+/// ([`polku::Project::preview_import`]).
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_import(
+    state: State<'_, AppState>,
+    path: String,
+    roles: Vec<(String, ColumnRole)>,
+    create_phases: bool,
+) -> Res<ImportPreview> {
+    let options = ImportOptions::chosen(&roles, create_phases);
+    state.with(|p| Ok(p.preview_import(std::path::Path::new(&path), &options)?))
+}
+
+/// Whether a file is a table, which is previewed before it is imported.
+#[tauri::command]
+#[specta::specta]
+pub async fn is_table_file(path: String) -> Res<bool> {
+    Ok(polku::import::is_table(&path))
 }
 
 /// Asks a running import to stop.
@@ -41,6 +66,10 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Res<()> {
 #[specta::specta]
 pub async fn pick_files(app: tauri::AppHandle) -> Res<Vec<String>> {
     use tauri_plugin_dialog::DialogExt;
+    // The desktop end-to-end test cannot drive the native dialog; it names the files here.
+    if let Some(files) = std::env::var_os("POLKU_E2E_PICK_FILES") {
+        return Ok(std::env::split_paths(&files).map(|p| p.display().to_string()).collect());
+    }
     let files = app
         .dialog()
         .file()

@@ -130,6 +130,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             phases::set_source_phase,
             phases::set_segment_phase,
             import::import_files,
+            import::preview_import,
+            import::is_table_file,
             import::cancel_import,
             import::pick_files,
             analysis::analysis_overview,

@@ -78,10 +78,20 @@ export const commands = {
 	setSegmentPhase: (segmentId: number, phaseKey: string | null) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_segment_phase", { segmentId, phaseKey })),
 	/**
 	 *  Imports files one by one, each in its own transaction ([`polku::Project::import_files`]):
-	 *  a bad file is reported and skipped, the others land. Progress streams on `on_progress`;
-	 *  `cancel_import` stops the file in progress (nothing of it is stored) and the rest.
+	 *  a bad file is reported and skipped, the others land. `roles` and `create_phases` are the
+	 *  choices made in the import preview ([`ImportOptions::chosen`]; none for other files).
+	 *  Progress streams on `on_progress`; `cancel_import` stops the file in progress (nothing of
+	 *  it is stored) and the rest.
 	 */
-	importFiles: (paths: string[], onProgress: Channel<FileProgress>) => typedError<FileOutcome[], ErrorReport>(__TAURI_INVOKE("import_files", { paths, onProgress })),
+	importFiles: (paths: string[], roles: ([string, ColumnRole])[], createPhases: boolean, onProgress: Channel<FileProgress>) => typedError<FileOutcome[], ErrorReport>(__TAURI_INVOKE("import_files", { paths, roles, createPhases, onProgress })),
+	/**
+	 *  How a table file would be imported with the choices made so far (each column's role, type
+	 *  and why; new stages; the problem an import would hit), without storing anything
+	 *  ([`polku::Project::preview_import`]).
+	 */
+	previewImport: (path: string, roles: ([string, ColumnRole])[], createPhases: boolean) => typedError<ImportPreview, ErrorReport>(__TAURI_INVOKE("preview_import", { path, roles, createPhases })),
+	/**  Whether a file is a table, which is previewed before it is imported. */
+	isTableFile: (path: string) => typedError<boolean, ErrorReport>(__TAURI_INVOKE("is_table_file", { path })),
 	/**  Asks a running import to stop. */
 	cancelImport: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_import")),
 	/**  Shows the native "open files" dialog for import; empty when the user cancels. */
@@ -306,6 +316,31 @@ export type Coding = {
 	created_at: string,
 };
 
+/**  One column of an import preview: what it is, what will happen to it, and why. */
+export type ColumnPlan = {
+	name: string,
+	/**  The question text of a second header row (Qualtrics, SurveyMonkey), if any. */
+	question: string | null,
+	role: ColumnRole,
+	values: ValueType,
+	/**  The score column's scale. */
+	scale: Scale | null,
+	/**  How the date column's dates are read. */
+	dates: DateReading | null,
+	reason: string,
+	/**  Up to three non-empty values. */
+	examples: string[],
+};
+
+/**  What the importer does with a column. */
+export type ColumnRole = "text" | "score" | "date" | "phase" | "case" | "title" | "kind" | "language" | "channel" | 
+/**  A response or ticket id: names the source. */
+"id" | 
+/**  Stored on the case (constant per customer). */
+"case_attribute" | 
+/**  Stored on the source. */
+"source_attribute" | "ignored";
+
 /**  Group A against group B. */
 export type Comparison = {
 	scale: Scale,
@@ -342,6 +377,17 @@ export type DashboardRequest = {
 	period: Period | null,
 	filter: MetricsFilter,
 };
+
+/**  How a column writes its dates, decided from all of its values ([`read_column`]). */
+export type DateReading = 
+/**  Written dates; slash dates read day first (`DD/MM/YYYY`) or month first (`MM/DD/YYYY`). */
+{ kind: "written"; format: {
+	day_first: boolean,
+} } | 
+/**  Spreadsheet serial numbers: days since 1899-12-30 (`45356` is 2024-03-05). */
+{ kind: "serial" } | 
+/**  A chrono format the user gave (`%d/%m/%Y %H:%M`). */
+{ kind: "format"; format: string };
 
 /**  What deleting a code would remove: so the UI can ask before losing work. */
 export type DeleteImpact = {
@@ -493,6 +539,30 @@ export type Hit = {
 
 /**  An exported image's format. */
 export type ImageFormat = "png" | "svg";
+
+/**
+ *  What importing a file would store, computed without storing anything: the CLI's
+ *  `--dry-run` and the app's import preview.
+ */
+export type ImportPreview = {
+	file: string,
+	importer: string,
+	encoding: string | null,
+	/**  Header rows of a table (2–3 for Qualtrics and SurveyMonkey exports). */
+	header_rows: number,
+	/**  Each column of a table with its role, type, scale or date reading, and why. */
+	columns: ColumnPlan[],
+	/**  The first rows of a table as cells. */
+	sample: string[][],
+	/**  Sources, segments and skipped rows the import would store. */
+	sources: number,
+	segments: number,
+	skipped: number,
+	/**  Journey stages that are no phase yet (created with `create_phases`). */
+	new_phases: string[],
+	/**  Why the import would fail, if it would. */
+	problem: string | null,
+};
 
 /**  What an import stored. */
 export type ImportReport = {
@@ -1001,6 +1071,13 @@ export type Trend = {
 	metric: Summary[],
 	items: ItemTrend[],
 };
+
+/**  What a column's values are. */
+export type ValueType = "empty" | "number" | "date" | 
+/**  Free text. */
+"text" | 
+/**  A few distinct words (stages, categories, channels). */
+"category";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -53,6 +53,14 @@ pub struct ImportOptions {
     pub create_phases: bool,
 }
 
+impl ImportOptions {
+    /// The options of a person's choices in the import preview: a role for some columns, and
+    /// whether new stages become phases.
+    pub fn chosen(roles: &[(String, ColumnRole)], create_phases: bool) -> ImportOptions {
+        ImportOptions { mapping: ColumnMapping::default().with_roles(roles), create_phases, ..Default::default() }
+    }
+}
+
 /// What importing a file would store, computed without storing anything: the CLI's
 /// `--dry-run` and the app's import preview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +133,11 @@ const EXTENSIONS: [(&str, Importer); 17] = [
     ("xlsb", Importer::Spreadsheet),
     ("ods", Importer::Spreadsheet),
 ];
+
+/// Whether a file (by its name) is a table, whose columns an import preview can show.
+pub fn is_table(file_name: &str) -> bool {
+    matches!(Importer::for_file(file_name), Ok(Importer::Csv | Importer::JsonLines | Importer::Spreadsheet))
+}
 
 /// The file extensions Polku imports (lower case, without the dot), for file dialogs.
 pub fn importable_extensions() -> Vec<&'static str> {

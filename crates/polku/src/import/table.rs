@@ -14,7 +14,8 @@ use crate::domain::{AttrValue, Id, Scale, Score, SourceKind};
 use crate::store::sources::{NewSegment, NewSource};
 use crate::{Error, Location, Result};
 
-/// Which column holds what. Unset fields are guessed from the header names.
+/// Which column holds what. Unset fields are guessed from the header names and the values
+/// ([`columns::plan`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ColumnMapping {
     pub text: Option<String>,
@@ -90,6 +91,32 @@ impl Table {
         }
         self.rows.remove(0);
         self.header_rows = 2;
+    }
+}
+
+impl ColumnMapping {
+    /// The mapping that gives each named column the role a person chose for it in the import
+    /// preview (every other setting kept).
+    pub fn with_roles(mut self, roles: &[(String, ColumnRole)]) -> ColumnMapping {
+        for (name, role) in roles {
+            let name = Some(name.clone());
+            match role {
+                ColumnRole::Text => self.text = name,
+                ColumnRole::Score => self.score = name,
+                ColumnRole::Date => self.date = name,
+                ColumnRole::Phase => self.phase = name,
+                ColumnRole::Case => self.case = name,
+                ColumnRole::Title => self.title = name,
+                ColumnRole::Kind => self.kind = name,
+                ColumnRole::Language => self.language = name,
+                ColumnRole::Channel => self.channel = name,
+                ColumnRole::Id => {}
+                ColumnRole::CaseAttribute => self.case_attributes.extend(name),
+                ColumnRole::SourceAttribute => self.source_attributes.extend(name),
+                ColumnRole::Ignored => self.ignore.extend(name),
+            }
+        }
+        self
     }
 }
 
