@@ -549,6 +549,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
         }
         Command::Code { project, code, create, parent, source, range, query, scope } => {
             let mut p = open(&project, &coder)?;
+            // A bad query (or an index that cannot be read) fails before a code is created.
+            if let Some(q) = &query {
+                p.search(q, 1, 0)?;
+            }
             let code_id = match p.find_code(&code)? {
                 Some(id) => id,
                 None if create => {

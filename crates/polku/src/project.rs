@@ -44,8 +44,26 @@ impl Project {
         if path.exists() {
             return Err(Error::Invalid(format!("{} already exists", path.display())));
         }
-        let mut project = Self::open_file(path, true)?;
-        project.write(|tx| {
+        let created = Self::open_file(path, true).and_then(|mut project| {
+            project.init(name)?;
+            Ok(project)
+        });
+        if created.is_err() {
+            // A full disk or a lost write must not leave a half-made file that blocks `new`.
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(p));
+            }
+        }
+        let project = created?;
+        let _ = std::fs::remove_dir_all(index_dir(path));
+        Ok(project)
+    }
+
+    /// The meta rows and default phases of a new project.
+    fn init(&mut self, name: &str) -> Result<()> {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO meta(key, value) VALUES ('name', ?1), ('created_at', ?2), ('index_generation', '0')",
                 params![name, crate::dates::now()],
@@ -57,9 +75,7 @@ impl Project {
                 )?;
             }
             Ok(((), Touched::none()))
-        })?;
-        let _ = std::fs::remove_dir_all(index_dir(path));
-        Ok(project)
+        })
     }
 
     /// Opens an existing project, upgrading an older schema in place.
@@ -150,24 +166,50 @@ impl Project {
         Ok(value)
     }
 
-    /// The search index, opened (and rebuilt if stale) on first use.
+    /// The search index, opened (and rebuilt if stale) on first use. While another process
+    /// rebuilds the same stale index (its writer lock is taken), this waits for it, up to
+    /// [`INDEX_LOCK_WAIT`], and then uses what it built.
     pub fn index(&mut self) -> Result<&mut SearchIndex> {
         if self.index.is_none() {
             let generation = self.generation()?;
             let dir = index_dir(&self.path);
-            let mut index = SearchIndex::open_or_create(&dir)?;
-            if index.generation() != Some(generation) {
-                index.rebuild(&self.conn, generation, &mut |_, _| true)?;
-            }
+            let deadline = std::time::Instant::now() + INDEX_LOCK_WAIT;
+            let index = loop {
+                let mut index = SearchIndex::open_or_create(&dir)?;
+                if index.generation() == Some(generation) {
+                    break index;
+                }
+                match index.rebuild(&self.conn, generation, &mut |_, _| true) {
+                    Ok(_) => break index,
+                    Err(Error::Index(tantivy::TantivyError::LockFailure(..)))
+                        if std::time::Instant::now() < deadline =>
+                    {
+                        drop(index);
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                    Err(e) => return Err(e),
+                }
+            };
             self.index = Some(index);
         }
         Ok(self.index.as_mut().expect("index was just opened"))
     }
 
-    /// Runs `f` with the (opened, up-to-date) index and the database.
-    pub(crate) fn with_index<T>(&mut self, f: impl FnOnce(&SearchIndex, &Connection) -> Result<T>) -> Result<T> {
+    /// Runs `f` with the (opened, up-to-date) index and the database. An index whose files are
+    /// damaged or missing fails inside tantivy; it is then deleted, rebuilt from the project
+    /// file, and `f` runs once more.
+    pub(crate) fn with_index<T>(&mut self, f: impl Fn(&SearchIndex, &Connection) -> Result<T>) -> Result<T> {
         self.index()?;
-        f(self.index.as_ref().expect("index was just opened"), &self.conn)
+        let first = f(self.index.as_ref().expect("index was just opened"), &self.conn);
+        match first {
+            Err(Error::Index(e)) if !matches!(e, tantivy::TantivyError::LockFailure(..)) => {
+                self.index = None;
+                let _ = std::fs::remove_dir_all(index_dir(&self.path));
+                self.index()?;
+                f(self.index.as_ref().expect("index was just opened"), &self.conn)
+            }
+            other => other,
+        }
     }
 
     /// Searches the project's segments (see [`crate::search::query`] for the syntax).
@@ -175,12 +217,14 @@ impl Project {
         self.with_index(|index, conn| index.search(conn, query, limit, offset))
     }
 
-    /// Rebuilds the search index from the project file. `progress(done, total)` may return
-    /// `false` to cancel (the old index then stays marked stale and is rebuilt next time).
+    /// Rebuilds the search index from the project file, from nothing (so a damaged index is
+    /// replaced, not patched). `progress(done, total)` may return `false` to cancel (the index
+    /// is then rebuilt on next use).
     pub fn reindex(&mut self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<usize> {
         let generation = self.generation()?;
         let dir = index_dir(&self.path);
         self.index = None;
+        let _ = std::fs::remove_dir_all(&dir);
         let mut index = SearchIndex::open_or_create(&dir)?;
         let n = index.rebuild(&self.conn, generation, progress)?;
         self.index = Some(index);
@@ -191,6 +235,9 @@ impl Project {
         Ok(self.meta("index_generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
     }
 }
+
+/// How long opening the index waits for another process that is rebuilding it.
+pub const INDEX_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Where the derived search index of the project at `path` lives.
 pub fn index_dir(path: &Path) -> PathBuf {

@@ -540,3 +540,46 @@ fn a_huge_one_line_file_gets_a_short_error() {
     let err = common::import(&mut p, &dir, "wide.csv", line.as_bytes(), &Default::default()).unwrap_err().to_string();
     assert!(err.len() < 2_000 && err.contains("and 199980 more"), "{} bytes", err.len());
 }
+
+#[test]
+fn a_sheet_spanning_billions_of_cells_is_refused_not_allocated() {
+    use rust_xlsxwriter::Workbook;
+    let (dir, mut p) = common::project();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "comment").unwrap();
+    ws.write_string(1, 0, "Hyvä palvelu").unwrap();
+    // The last cell of a sheet: XFD1048576.
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let err = common::import(&mut p, &dir, "far.xlsx", &bytes, &Default::default()).unwrap_err().to_string();
+    assert!(err.contains("far.xlsx") && err.contains("1048576 rows × 16384 columns"), "{err}");
+    assert_eq!(common::source_count(&p), 0);
+}
+
+#[test]
+fn a_word_zip_bomb_stops_at_the_limit() {
+    let (dir, mut p) = common::project();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", opts).unwrap();
+    // One byte more than the limit, highly compressible: a few hundred KB packed.
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..=(polku::import::docx::MAX_XML_BYTES >> 20) {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.finish().unwrap();
+    let bytes = buf.into_inner();
+    assert!(bytes.len() < 2 << 20, "{} bytes packed", bytes.len());
+    let err = common::import(&mut p, &dir, "bomb.docx", &bytes, &Default::default()).unwrap_err().to_string();
+    assert!(err.contains("bomb.docx") && err.contains("more than 256 MB"), "{err}");
+}
+
+#[test]
+fn a_text_of_millions_of_paragraphs_is_refused_with_the_limit() {
+    let (dir, mut p) = common::project();
+    let text = "Hei.\n\n".repeat(250_000);
+    let err = common::import(&mut p, &dir, "many.txt", text.as_bytes(), &Default::default()).unwrap_err().to_string();
+    assert!(err.contains("many.txt") && err.contains("200000 segments"), "{err}");
+}

@@ -316,3 +316,34 @@ fn an_index_built_by_other_analyzers_is_rebuilt() {
     let mut p = Project::open(&path).unwrap();
     assert_eq!(count(&mut p, "toimitus"), 0, "the index was rebuilt from the project file");
 }
+
+#[test]
+fn a_damaged_index_heals_itself_on_the_next_search() {
+    let (_d, mut p) = demo_project();
+    let path = p.path().to_path_buf();
+    assert_eq!(count(&mut p, "toimitus"), 2);
+    drop(p);
+    // Damage every segment file of the index (truncate them to a few bytes), keep meta.json.
+    let dir = polku::project::index_dir(&path);
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap().path();
+        let name = e.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".json") && !name.starts_with('.') {
+            std::fs::write(&e, b"junk").unwrap();
+        }
+    }
+    let mut p = Project::open(&path).unwrap();
+    assert_eq!(count(&mut p, "toimitus"), 2, "rebuilt from the project file");
+    // Missing files heal too, and `reindex` starts from nothing.
+    drop(p);
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap().path();
+        if !e.to_string_lossy().ends_with(".json") {
+            let _ = std::fs::remove_file(&e);
+        }
+    }
+    let mut p = Project::open(&path).unwrap();
+    let segments = p.stats().unwrap().segments;
+    assert_eq!(p.reindex(&mut |_, _| true).unwrap(), segments);
+    assert_eq!(count(&mut p, "toimitus"), 2);
+}

@@ -348,9 +348,22 @@ impl Project {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<Parsed> {
-        let single = |text: String, segments, kind: SourceKind| -> Result<Vec<NewSource>> {
+        let single = |text: String, segments: Vec<sources::NewSegment>, kind: SourceKind| -> Result<Vec<NewSource>> {
             if text.trim().is_empty() {
                 return Err(Error::import(file, Location::File, "the file has no text"));
+            }
+            if text.len() > MAX_TEXT_BYTES || segments.len() > MAX_SEGMENTS {
+                return Err(Error::import(
+                    file,
+                    Location::File,
+                    format!(
+                        "the text is {} MB in {} segments; Polku holds one text of up to {} MB and {} segments",
+                        text.len() >> 20,
+                        segments.len(),
+                        MAX_TEXT_BYTES >> 20,
+                        MAX_SEGMENTS
+                    ),
+                ));
             }
             let phase_id = match &opts.phase {
                 Some(p) => Some(
@@ -459,6 +472,12 @@ impl Project {
         }))
     }
 }
+
+/// The largest text one source holds (a transcript, a document): 64 MB, some ten times the
+/// longest interview a researcher transcribes.
+pub const MAX_TEXT_BYTES: usize = 64 << 20;
+/// The most segments (speaker turns, paragraphs) one source holds.
+pub const MAX_SEGMENTS: usize = 200_000;
 
 /// Rows of a table the preview shows.
 const SAMPLE_ROWS: usize = 10;

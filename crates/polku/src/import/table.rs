@@ -238,6 +238,9 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
             names.first().cloned().ok_or_else(|| Error::import(file, Location::File, "the workbook has no sheets"))?
         }
     };
+    if let calamine::Sheets::Xlsx(x) = &mut wb {
+        check_extent(file, &name, x)?;
+    }
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| Error::import(file, Location::Part(format!("sheet '{name}'")), e.to_string()))?;
@@ -282,6 +285,39 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
         rows.push((row_no, cells));
     }
     Ok(Table::new(header, rows))
+}
+
+/// The most cells a sheet may span (from its first to its last used cell): 50 million, such as
+/// a million answers of 50 columns. The spreadsheet reader holds the whole span in memory, so a
+/// file with one cell at `A1` and one at `XFD1048576` (17 billion cells) is refused up front.
+pub const MAX_SHEET_CELLS: u64 = 50_000_000;
+
+/// Refuses an `.xlsx` sheet whose used cells span more than [`MAX_SHEET_CELLS`], reading its
+/// cells as a stream first.
+fn check_extent<RS: std::io::Read + std::io::Seek>(file: &str, name: &str, x: &mut calamine::Xlsx<RS>) -> Result<()> {
+    let part = || Location::Part(format!("sheet '{name}'"));
+    let Ok(mut cells) = x.worksheet_cells_reader(name) else { return Ok(()) };
+    let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+    while let Some(cell) = cells.next_cell().map_err(|e| Error::import(file, part(), e.to_string()))? {
+        let (r, c) = cell.get_position();
+        lo = (lo.0.min(r), lo.1.min(c));
+        hi = (hi.0.max(r), hi.1.max(c));
+    }
+    if lo.0 == u32::MAX {
+        return Ok(());
+    }
+    let (rows, cols) = (u64::from(hi.0 - lo.0) + 1, u64::from(hi.1 - lo.1) + 1);
+    if rows * cols > MAX_SHEET_CELLS {
+        return Err(Error::import(
+            file,
+            part(),
+            format!(
+                "the used cells span {rows} rows × {cols} columns; Polku reads sheets of up to {} million cells",
+                MAX_SHEET_CELLS / 1_000_000
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The sources a table turns into, and what the import must still settle.

@@ -97,21 +97,36 @@ impl SearchIndex {
     /// recreated empty: it is derived data and will be rebuilt.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
         let (schema, fields) = schema();
-        let opened = Index::open_in_dir(dir).ok().filter(|i| i.schema() == schema);
-        let index = match opened {
-            Some(i) => i,
+        // tantivy panics on some damaged files (a truncated segment) instead of returning an
+        // error; either way the index is derived data, so it is replaced.
+        let opened = std::panic::catch_unwind(|| {
+            Index::open_in_dir(dir).ok().filter(|i| i.schema() == schema).and_then(|i| {
+                Self::register(&i);
+                let reader: IndexReader = i.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().ok()?;
+                Some((i, reader))
+            })
+        })
+        .ok()
+        .flatten();
+        let (index, reader) = match opened {
+            Some(ok) => ok,
             None => {
                 let _ = std::fs::remove_dir_all(dir);
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                Index::create_in_dir(dir, schema)?
+                let index = Index::create_in_dir(dir, schema)?;
+                Self::register(&index);
+                let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+                (index, reader)
             }
         };
+        Ok(SearchIndex { index, reader, writer: None, fields })
+    }
+
+    fn register(index: &Index) {
         for lang in field_languages() {
             index.tokenizers().register(&analysis::field_name(lang), analysis::index_analyzer(lang));
         }
         index.tokenizers().register(analysis::PLAIN, analysis::plain_analyzer());
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer: None, fields })
     }
 
     /// The project generation this index reflects, from its last commit; `None` if it was
