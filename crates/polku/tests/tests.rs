@@ -18,6 +18,7 @@ mod metrics;
 mod model_quality;
 mod models;
 mod project_file;
+mod robustness;
 mod search;
 
 // The rust-bert (libtorch) backend: only with the feature, whose build needs `LIBTORCH=/usr`.
