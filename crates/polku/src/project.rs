@@ -166,33 +166,39 @@ impl Project {
         Ok(value)
     }
 
-    /// The search index, opened (and rebuilt if stale) on first use. While another process
-    /// rebuilds the same stale index (its writer lock is taken), this waits for it, up to
-    /// [`INDEX_LOCK_WAIT`], and then uses what it built.
+    /// The search index, opened (and rebuilt if stale) on first use.
     pub fn index(&mut self) -> Result<&mut SearchIndex> {
         if self.index.is_none() {
-            let generation = self.generation()?;
-            let dir = index_dir(&self.path);
-            let deadline = std::time::Instant::now() + INDEX_LOCK_WAIT;
-            let index = loop {
-                let mut index = SearchIndex::open_or_create(&dir)?;
-                if index.generation() == Some(generation) {
-                    break index;
+            let index = self.with_index_lock(|p| {
+                let generation = p.generation()?;
+                let mut index = SearchIndex::open_or_create(&index_dir(&p.path))?;
+                if index.generation() != Some(generation) {
+                    index.rebuild(&p.conn, generation, &mut |_, _| true)?;
                 }
-                match index.rebuild(&self.conn, generation, &mut |_, _| true) {
-                    Ok(_) => break index,
-                    Err(Error::Index(tantivy::TantivyError::LockFailure(..)))
-                        if std::time::Instant::now() < deadline =>
-                    {
-                        drop(index);
-                        std::thread::sleep(std::time::Duration::from_millis(200));
-                    }
-                    Err(e) => return Err(e),
-                }
-            };
+                Ok(index)
+            })?;
             self.index = Some(index);
         }
         Ok(self.index.as_mut().expect("index was just opened"))
+    }
+
+    /// Runs `f` holding the project file's write lock, so that one process at a time opens,
+    /// creates or rebuilds the index (two searches of a stale index would otherwise both
+    /// rebuild it, and one would fail on the other's half-made files). Waits for the lock up to
+    /// [`INDEX_LOCK_WAIT`].
+    fn with_index_lock<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let deadline = std::time::Instant::now() + INDEX_LOCK_WAIT;
+        loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let result = f(self);
+        self.conn.execute_batch("COMMIT")?;
+        result
     }
 
     /// Runs `f` with the (opened, up-to-date) index and the database. An index whose files are
@@ -221,12 +227,15 @@ impl Project {
     /// replaced, not patched). `progress(done, total)` may return `false` to cancel (the index
     /// is then rebuilt on next use).
     pub fn reindex(&mut self, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<usize> {
-        let generation = self.generation()?;
-        let dir = index_dir(&self.path);
         self.index = None;
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut index = SearchIndex::open_or_create(&dir)?;
-        let n = index.rebuild(&self.conn, generation, progress)?;
+        let (index, n) = self.with_index_lock(|p| {
+            let generation = p.generation()?;
+            let dir = index_dir(&p.path);
+            let _ = std::fs::remove_dir_all(&dir);
+            let mut index = SearchIndex::open_or_create(&dir)?;
+            let n = index.rebuild(&p.conn, generation, progress)?;
+            Ok((index, n))
+        })?;
         self.index = Some(index);
         Ok(n)
     }
@@ -236,7 +245,7 @@ impl Project {
     }
 }
 
-/// How long opening the index waits for another process that is rebuilding it.
+/// How long opening the index waits for another process that is opening or rebuilding it.
 pub const INDEX_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Where the derived search index of the project at `path` lives.

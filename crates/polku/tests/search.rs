@@ -347,3 +347,19 @@ fn a_damaged_index_heals_itself_on_the_next_search() {
     assert_eq!(p.reindex(&mut |_, _| true).unwrap(), segments);
     assert_eq!(count(&mut p, "toimitus"), 2);
 }
+
+#[test]
+fn two_searches_rebuilding_a_stale_index_at_once_both_answer() {
+    let (_d, p) = demo_project();
+    let path = p.path().to_path_buf();
+    drop(p);
+    // No index yet: both threads find it missing and build it.
+    let _ = std::fs::remove_dir_all(polku::project::index_dir(&path));
+    let counts: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| Project::open(&path).unwrap().search("toimitus", 10, 0).map(|r| r.total)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+    });
+    assert_eq!(counts, [2, 2]);
+}
