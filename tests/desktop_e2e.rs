@@ -467,6 +467,11 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         .context("choosing another role")?;
     ui.wait_js("NPS Category is left out after the change", &role_is("NPS Category", "ignored")).await?;
     ui.click("import-preview-create-phases").await?;
+    ui.client
+        .execute("document.querySelector('[data-testid=\"import-preview\"] details').open = true;", vec![])
+        .await
+        .context("showing the first rows")?;
+    ui.wait_count("import-preview-sample", 1).await?;
     ui.screenshot("import-preview").await?;
     ui.click("import-preview-import").await?;
     let outcome = ui.wait_text("import-outcome", |t| t.contains("60"), "the file's 60 sources").await?;

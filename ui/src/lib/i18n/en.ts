@@ -132,6 +132,7 @@ export const en = {
   "importPreview.values": "Values",
   "importPreview.examples": "Examples",
   "importPreview.why": "Why",
+  "importPreview.firstRows": "The first {n} rows as they are in the file",
   "importPreview.createPhases": "Add the journey stages that are no phase yet as new phases: {stages}",
   "importPreview.import": { one: "Import {n} source", other: "Import {n} sources" },
   "importPreview.roles.text": "text",

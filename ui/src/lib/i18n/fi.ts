@@ -131,6 +131,7 @@ export const fi: Messages = {
   "importPreview.values": "Arvot",
   "importPreview.examples": "Esimerkit",
   "importPreview.why": "Miksi",
+  "importPreview.firstRows": "Tiedoston {n} ensimmäistä riviä sellaisinaan",
   "importPreview.createPhases": "Lisää asiakaspolun vaiheiksi ne tiedoston vaiheet, joita projektissa ei vielä ole: {stages}",
   "importPreview.import": { one: "Tuo {n} lähde", other: "Tuo {n} lähdettä" },
   "importPreview.roles.text": "teksti",
