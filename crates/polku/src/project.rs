@@ -30,6 +30,8 @@ pub const DEFAULT_PHASES: [(&str, &str, &str); 5] = [
 pub struct Project {
     conn: Connection,
     path: PathBuf,
+    /// Opened read-only ([`Project::open_read_only`]): the project file is never written.
+    read_only: bool,
     index: Option<SearchIndex>,
     coder: String,
     pub(crate) history: crate::store::history::History,
@@ -78,13 +80,60 @@ impl Project {
         })
     }
 
-    /// Opens an existing project, upgrading an older schema in place.
+    /// Opens an existing project, upgrading an older schema in place. A file that cannot be
+    /// written (read-only file, folder or mount) is opened read-only instead
+    /// ([`Project::open_read_only`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Project> {
         let path = path.as_ref();
         if !path.is_file() {
             return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such project file")));
         }
+        if !writable(path) {
+            return Self::open_read_only(path);
+        }
         Self::open_file(path, false)
+    }
+
+    /// Opens a project for reading only: nothing is written to the project file (no journal
+    /// mode switch, no schema upgrade; a write fails with a clear error). The search index is
+    /// kept beside the file when that folder can be written, else in memory for this session.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Project> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let not_a_project = |reason: String| Error::NotAProject { path: path.to_path_buf(), reason };
+        let read = |conn: &Connection| -> rusqlite::Result<(i64, i64)> {
+            let meta = conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'meta'", [], |r| r.get(0))?;
+            Ok((meta, conn.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+        };
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        // A WAL file on a read-only mount cannot get its shared-memory file: read it as immutable.
+        let (meta, version) = match read(&conn) {
+            Ok(v) => v,
+            Err(_) => {
+                let uri = format!("file:{}?immutable=1", path.display());
+                conn = Connection::open_with_flags(uri, flags)?;
+                read(&conn).map_err(|e| not_a_project(e.to_string()))?
+            }
+        };
+        if meta == 0 {
+            return Err(not_a_project("it has no Polku tables".into()));
+        }
+        if version != SCHEMA_VERSION {
+            return Err(Error::Invalid(format!(
+                "{} needs its schema upgraded ({version} → {SCHEMA_VERSION}), which a read-only file cannot be; open it once where it can be written",
+                path.display()
+            )));
+        }
+        Ok(Project {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+            index: None,
+            coder: default_coder(),
+            history: Default::default(),
+            facts_cache: Default::default(),
+        })
     }
 
     fn open_file(path: &Path, create: bool) -> Result<Project> {
@@ -111,6 +160,7 @@ impl Project {
         Ok(Project {
             conn,
             path: path.to_path_buf(),
+            read_only: false,
             index: None,
             coder: default_coder(),
             history: Default::default(),
@@ -150,6 +200,12 @@ impl Project {
     /// Runs `f` in one transaction; on success bumps the index generation if searchable data
     /// changed and brings the search index in step. On error nothing is stored.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<(T, Touched)>) -> Result<T> {
+        if self.read_only {
+            return Err(Error::Invalid(format!(
+                "{} is open read-only (the file or its folder cannot be written); nothing was changed",
+                self.path.display()
+            )));
+        }
         let tx = self.conn.transaction()?;
         let (value, touched) = f(&tx)?;
         let generation = if touched.sources.is_empty() { None } else { Some(bump_generation(&tx)?) };
@@ -168,6 +224,16 @@ impl Project {
 
     /// The search index, opened (and rebuilt if stale) on first use.
     pub fn index(&mut self) -> Result<&mut SearchIndex> {
+        if self.index.is_none() && self.read_only {
+            // No write lock to take; an index that cannot be kept beside the file lives in memory.
+            let generation = self.generation()?;
+            let mut index =
+                SearchIndex::open_or_create(&index_dir(&self.path)).or_else(|_| SearchIndex::in_memory())?;
+            if index.generation() != Some(generation) {
+                index.rebuild(&self.conn, generation, &mut |_, _| true)?;
+            }
+            self.index = Some(index);
+        }
         if self.index.is_none() {
             let index = self.with_index_lock(|p| {
                 let generation = p.generation()?;
@@ -243,6 +309,14 @@ impl Project {
     fn generation(&self) -> Result<u64> {
         Ok(self.meta("index_generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
     }
+}
+
+/// Whether the project file and its folder can be written (its journal lives beside it).
+fn writable(path: &Path) -> bool {
+    let file_ok = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir_ok = std::fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly());
+    file_ok && dir_ok
 }
 
 /// How long opening the index waits for another process that is opening or rebuilding it.

@@ -159,3 +159,23 @@ fn memos_attach_to_their_targets() {
     p.delete_memo(m).unwrap();
     assert!(p.memos(MemoTarget::Project).unwrap().is_empty());
 }
+
+#[test]
+fn a_read_only_project_is_read_and_never_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, mut p) = common::project();
+    common::import(&mut p, &dir, "a.txt", "Toimitus oli myöhässä.".as_bytes(), &Default::default()).unwrap();
+    let path = p.path().to_path_buf();
+    drop(p);
+    let before = std::fs::read(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // A read-only file opens read-only by itself: reading and searching work, writing says why.
+    let mut p = Project::open(&path).unwrap();
+    assert_eq!(p.stats().unwrap().sources, 1);
+    assert_eq!(p.search("toimituksen", 10, 0).unwrap().total, 1);
+    let err = p.create_code("Toimitus", None, None, "").unwrap_err().to_string();
+    assert!(err.contains("read-only") && err.contains("nothing was changed"), "{err}");
+    drop(p);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not a byte of the project file changed");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+}

@@ -92,7 +92,10 @@ const MAX_CATEGORIES: usize = 30;
 /// Facts about one column's non-empty values.
 struct Values<'t> {
     cells: Vec<&'t str>,
+    /// Lowest, highest and distinct count, when every value is a number.
     numbers: Option<(f64, f64, usize)>,
+    /// Share of the values that are numbers.
+    number_share: f64,
     dates: Option<(DateReading, String)>,
     /// Share of the values written like dates.
     date_like: f64,
@@ -103,7 +106,9 @@ struct Values<'t> {
 impl<'t> Values<'t> {
     fn of(table: &'t Table, c: usize, date_format: Option<&str>) -> Values<'t> {
         let cells: Vec<&str> = table.rows.iter().map(|(_, r)| r[c].trim()).filter(|v| !v.is_empty()).collect();
-        let parsed: Option<Vec<f64>> = cells.iter().map(|v| v.replace(',', ".").parse::<f64>().ok()).collect();
+        let each: Vec<Option<f64>> = cells.iter().map(|v| v.replace(',', ".").parse::<f64>().ok()).collect();
+        let number_share = each.iter().flatten().count() as f64 / cells.len().max(1) as f64;
+        let parsed: Option<Vec<f64>> = each.into_iter().collect();
         let numbers = parsed.filter(|p| !p.is_empty()).map(|p| {
             let mut distinct = p.clone();
             distinct.sort_by(f64::total_cmp);
@@ -128,7 +133,7 @@ impl<'t> Values<'t> {
         let mut distinct: Vec<&str> = cells.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        Values { numbers, dates, date_like, mean_chars, distinct: distinct.len(), cells }
+        Values { numbers, number_share, dates, date_like, mean_chars, distinct: distinct.len(), cells }
     }
 
     fn value_type(&self) -> ValueType {
@@ -383,10 +388,11 @@ pub fn plan(file: &str, table: &Table, m: &ColumnMapping, kind: SourceKind) -> R
         }
         c
     };
-    // A score's values are numbers; within 0–10 they fit a scale. A named score column with a
-    // value off every scale stays the score, so that value is reported with its row.
+    // A score's values are numbers, all within 0–10 to fit a scale. A column of mostly numbers
+    // stays the score with a word or an 11 among them, so that value is reported with its row;
+    // a column of words (`Promoter`, `Passive`) is passed over.
     let score =
-        pick("score", &m.score, &SCORE, &|v| v.numbers.is_some(), &|v| v.fit_a_scale(), &mut taken, &mut reasons)?;
+        pick("score", &m.score, &SCORE, &|v| v.number_share >= 0.5, &|v| v.fit_a_scale(), &mut taken, &mut reasons)?;
     // A date column's values are dates; one that mostly is stays the date column, so a value
     // that is no date is reported with its row.
     let serial = |v: &Values| matches!(v.dates, Some((DateReading::Serial, _)));

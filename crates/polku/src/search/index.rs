@@ -122,6 +122,15 @@ impl SearchIndex {
         Ok(SearchIndex { index, reader, writer: None, fields })
     }
 
+    /// An empty index in memory, for a project whose folder cannot be written.
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        Self::register(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, writer: None, fields })
+    }
+
     fn register(index: &Index) {
         for lang in field_languages() {
             index.tokenizers().register(&analysis::field_name(lang), analysis::index_analyzer(lang));
