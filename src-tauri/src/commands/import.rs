@@ -43,7 +43,7 @@ pub async fn preview_import(
     create_phases: bool,
 ) -> Res<ImportPreview> {
     let options = ImportOptions::chosen(&roles, create_phases);
-    state.with(|p| Ok(p.preview_import(std::path::Path::new(&path), &options)?))
+    state.with(|p| p.preview_import(std::path::Path::new(&path), &options))
 }
 
 /// Whether a file is a table, which is previewed before it is imported.
