@@ -357,7 +357,11 @@ pub fn plan(file: &str, table: &Table, m: &ColumnMapping, kind: SourceKind) -> R
             if taken[c] || rank == 0 {
                 continue;
             }
-            if !fits(&values[c]) {
+            // A column with the role's usual name (`comment`, `date`) takes it whatever its values
+            // hold (a comment may be "5"; a bad date is then reported with its row). Not a score:
+            // a column called `NPS` often holds the category words.
+            let exact = rank == 3 && role != "score";
+            if !exact && !fits(&values[c]) {
                 passed_over.push(label(c));
                 continue;
             }
