@@ -344,19 +344,23 @@ pub fn to_sources(
     let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or(file).to_string();
     let plan_of = |c: Option<usize>| c.map(|c| &plan.columns[c]);
     let scale = plan_of(plan.score).and_then(|c| c.scale);
-    let date_column: Vec<&str> = match plan.date {
-        Some(c) => table.rows.iter().map(|(_, r)| r[c].trim()).filter(|v| !v.is_empty()).collect(),
-        None => Vec::new(),
-    };
+    // The plan read the date column whole; only a column it could not read is read again, to
+    // name its first bad value.
     let dates = match plan.date {
-        Some(c) => Some(crate::dates::read_column(&date_column, m.date_format.as_deref()).map(|d| d.0).map_err(|bad| {
-            let row = table.rows.iter().filter(|(_, r)| !r[c].trim().is_empty()).nth(bad).map_or(0, |(row, _)| *row);
-            let hint = match &m.date_format {
-                Some(f) => format!("does not match --date-format {f}"),
-                None => "is not a date this column's other dates agree on; give the format with --date-format, e.g. %d/%m/%Y %H:%M".into(),
-            };
-            Error::import(file, at(row, c), format!("'{}' {hint}", date_column[bad]))
-        })?),
+        Some(c) => Some(match plan.columns[c].dates.clone() {
+            Some(reading) => reading,
+            None => {
+                let column: Vec<&str> = table.rows.iter().map(|(_, r)| r[c].trim()).filter(|v| !v.is_empty()).collect();
+                let bad = crate::dates::read_column(&column, m.date_format.as_deref()).err().unwrap_or(0);
+                let row =
+                    table.rows.iter().filter(|(_, r)| !r[c].trim().is_empty()).nth(bad).map_or(0, |(row, _)| *row);
+                let hint = match &m.date_format {
+                    Some(f) => format!("does not match --date-format {f}"),
+                    None => "is not a date this column's other dates agree on; give the format with --date-format, e.g. %d/%m/%Y %H:%M".into(),
+                };
+                return Err(Error::import(file, at(row, c), format!("'{}' {hint}", column.get(bad).unwrap_or(&""))));
+            }
+        }),
         None => None,
     };
     let attr_cols: Vec<usize> = plan
