@@ -195,32 +195,10 @@ fn plain_text_and_markdown_transcripts_become_speaker_turns() {
     assert_eq!(segs.len(), 6, "two heading paragraphs and four turns");
 }
 
-fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let mut body = String::new();
-    for p in paragraphs {
-        body.push_str(&format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", p.replace('&', "&amp;")));
-    }
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let opts = zip::write::SimpleFileOptions::default();
-    zip.start_file("[Content_Types].xml", opts).unwrap();
-    zip.write_all(
-        b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
-    )
-    .unwrap();
-    zip.start_file("word/document.xml", opts).unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
-}
-
 #[test]
 fn word_documents_with_teams_style_speaker_lines() {
     let (dir, mut p) = common::project();
-    let bytes = docx(&[
+    let bytes = common::docx(&[
         "Aino Lehtinen   0:03",
         "Kiitos kun tulit. Kerro käyttöönotosta.",
         "Jari Mäkinen   0:09",
