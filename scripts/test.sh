@@ -11,6 +11,9 @@ cargo fmt --all --check
 (cd ui && npm run build --silent && npm test --silent)
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# The Debian package (a debug build, reusing the one above) and what it holds and finds.
+deb=$(./scripts/package-deb.sh --debug | tail -1)
+./scripts/check-deb.sh "$deb"
 # The optional rust-bert (libtorch) embedding backend against candle: only its module of the
 # core's test binary (a name filter), as this build adds minutes on two cores.
 LIBTORCH=/usr cargo test -p polku --features rust-bert --test tests embed_tch:: --locked

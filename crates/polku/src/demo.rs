@@ -13,12 +13,9 @@ use crate::{Error, Project, Result};
 /// The demo project's display name.
 pub const NAME: &str = "Virta Software – customer journey (demo)";
 
-/// Where the demo material lives: `$POLKU_ASSETS/demo` if set, else the source checkout's.
+/// Where the demo material lives (see [`crate::assets`]).
 pub fn default_assets_dir() -> PathBuf {
-    let dir = match std::env::var_os("POLKU_ASSETS") {
-        Some(p) => PathBuf::from(p).join("demo"),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo"),
-    };
+    let dir = crate::assets::Asset::Demo.dir();
     dir.canonicalize().unwrap_or(dir)
 }
 

@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` at the repository root for the code map and invariants.
 
 pub mod analysis;
+pub mod assets;
 pub mod dates;
 pub mod demo;
 pub mod domain;

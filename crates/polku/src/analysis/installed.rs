@@ -106,13 +106,9 @@ pub fn inspect(dir: &Path) -> Result<ModelInfo> {
 /// Name of the model the set-up fetches and analyses use unless a project chose another.
 pub const DEFAULT_MODEL: &str = "multilingual-e5-small";
 
-/// Where installed models live, one folder each: `$POLKU_MODELS`, else `assets/models` in the
-/// source tree (which `scripts/fetch-model.sh` fills).
+/// Where installed models live, one folder each (see [`crate::assets`]).
 pub fn models_dir() -> PathBuf {
-    match std::env::var_os("POLKU_MODELS") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/models"),
-    }
+    crate::assets::Asset::Models.dir()
 }
 
 /// The folder of the default model (see [`DEFAULT_MODEL`], [`models_dir`]).

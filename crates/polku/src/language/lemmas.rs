@@ -24,7 +24,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use polku_lemmas::Lexicon;
@@ -43,13 +43,9 @@ pub fn is_marked(term: &str) -> bool {
     term.starts_with([PART_MARK, STEM_MARK])
 }
 
-/// Where lemma lexicons live, one folder per language code: `$POLKU_LEMMAS`, else
-/// `assets/lemmas` in the source tree (which `scripts/fetch-model.sh` fills).
+/// Where lemma lexicons live, one folder per language code (see [`crate::assets`]).
 pub fn lemmas_dir() -> PathBuf {
-    match std::env::var_os("POLKU_LEMMAS") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/lemmas"),
-    }
+    crate::assets::Asset::Lemmas.dir()
 }
 
 /// The installed lexicon of `lang`, loaded once per process. A missing or unreadable folder
