@@ -447,7 +447,7 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         println!("    exported {} ({} bytes)", path.display(), bytes.len());
     }
 
-    step("import: a real NPS export is previewed, a role changed, new stages added as phases");
+    step("import: a real NPS export is previewed, a role changed, a stage mapped onto a phase, the others added");
     ui.click("nav-sources").await?;
     // The file picker gives the fixture (POLKU_E2E_PICK_FILES); a table is previewed first.
     ui.click("import-files").await?;
@@ -466,7 +466,24 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         .await
         .context("choosing another role")?;
     ui.wait_js("NPS Category is left out after the change", &role_is("NPS Category", "ignored")).await?;
+    // The file's Renewal stage is the project's Customership phase; Billing and Support are new.
+    ui.wait_js("the stages that are no phase are listed", &stage_listed("Renewal")).await?;
+    ui.client
+        .execute(
+            r#"const select = document.querySelector('[data-testid="import-preview-stage"][data-stage="Renewal"]');
+               select.value = 'customership';
+               select.dispatchEvent(new Event('change', { bubbles: true }));"#,
+            vec![],
+        )
+        .await
+        .context("mapping a stage onto a phase")?;
+    ui.wait_text("import-preview-create-phases", |t| t.contains('2'), "two undecided stages").await?;
     ui.click("import-preview-create-phases").await?;
+    ui.wait_js(
+        "every stage is decided",
+        "return !document.querySelector('[data-testid=\"import-preview-create-phases\"]');",
+    )
+    .await?;
     ui.client
         .execute("document.querySelector('[data-testid=\"import-preview\"] details').open = true;", vec![])
         .await
@@ -477,6 +494,11 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     let outcome = ui.wait_text("import-outcome", |t| t.contains("60"), "the file's 60 sources").await?;
     println!("    imported through the preview: {outcome}");
     Ok(())
+}
+
+/// JS that is true when the import preview lists `stage` as no phase of the project yet.
+fn stage_listed(stage: &str) -> String {
+    format!(r#"return !!document.querySelector('[data-testid="import-preview-stage"][data-stage={stage:?}]');"#)
 }
 
 /// JS that is true when the import preview reads `column` as `role`.
@@ -643,6 +665,13 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
             log_path.display()
         );
     }
+    // What the preview's choices stored: Billing and Support became phases, Renewal did not.
+    let p = polku::Project::open_read_only(&project).unwrap();
+    let phases: Vec<String> = p.phases().unwrap().into_iter().map(|ph| ph.name).collect();
+    assert!(
+        ["Billing", "Support"].iter().all(|n| phases.iter().any(|p| p == n)) && !phases.iter().any(|p| p == "Renewal"),
+        "phases after the import: {phases:?}"
+    );
 }
 
 /// Adds a 60,000-word interview with 2,000 codings (over 20 codes) to the project: the size

@@ -6,14 +6,14 @@ use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use polku::import::{ColumnRole, FileOutcome, FileProgress, ImportOptions, ImportPreview};
+use polku::import::{FileOutcome, FileProgress, ImportChoices, ImportOptions, ImportPreview};
 
 use super::{report_progress, Res};
 use crate::AppState;
 
 /// Imports files one by one, each in its own transaction ([`polku::Project::import_files`]):
-/// a bad file is reported and skipped, the others land. `roles` and `create_phases` are the
-/// choices made in the import preview ([`ImportOptions::chosen`]; none for other files).
+/// a bad file is reported and skipped, the others land. `choices` are those made in the import
+/// preview ([`ImportOptions::chosen`]; none for other files).
 /// Progress streams on `on_progress`; `cancel_import` stops the file in progress (nothing of
 /// it is stored) and the rest.
 #[tauri::command]
@@ -21,28 +21,22 @@ use crate::AppState;
 pub async fn import_files(
     state: State<'_, AppState>,
     paths: Vec<String>,
-    roles: Vec<(String, ColumnRole)>,
-    create_phases: bool,
+    choices: ImportChoices,
     on_progress: Channel<FileProgress>,
 ) -> Res<Vec<FileOutcome>> {
     state.cancel_import.store(false, Ordering::SeqCst);
     let cancel = &state.cancel_import;
-    let options = ImportOptions::chosen(&roles, create_phases);
+    let options = ImportOptions::chosen(&choices);
     state.with(|p| Ok(p.import_files(&paths, &options, &mut |f| report_progress(&on_progress, cancel, f.clone()))))
 }
 
 /// How a table file would be imported with the choices made so far (each column's role, type
-/// and why; new stages; the problem an import would hit), without storing anything
+/// and why; stages that are no phase yet; the problem an import would hit), without storing anything
 /// ([`polku::Project::preview_import`]).
 #[tauri::command]
 #[specta::specta]
-pub async fn preview_import(
-    state: State<'_, AppState>,
-    path: String,
-    roles: Vec<(String, ColumnRole)>,
-    create_phases: bool,
-) -> Res<ImportPreview> {
-    let options = ImportOptions::chosen(&roles, create_phases);
+pub async fn preview_import(state: State<'_, AppState>, path: String, choices: ImportChoices) -> Res<ImportPreview> {
+    let options = ImportOptions::chosen(&choices);
     state.with(|p| p.preview_import(std::path::Path::new(&path), &options))
 }
 

@@ -78,18 +78,18 @@ export const commands = {
 	setSegmentPhase: (segmentId: number, phaseKey: string | null) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_segment_phase", { segmentId, phaseKey })),
 	/**
 	 *  Imports files one by one, each in its own transaction ([`polku::Project::import_files`]):
-	 *  a bad file is reported and skipped, the others land. `roles` and `create_phases` are the
-	 *  choices made in the import preview ([`ImportOptions::chosen`]; none for other files).
+	 *  a bad file is reported and skipped, the others land. `choices` are those made in the import
+	 *  preview ([`ImportOptions::chosen`]; none for other files).
 	 *  Progress streams on `on_progress`; `cancel_import` stops the file in progress (nothing of
 	 *  it is stored) and the rest.
 	 */
-	importFiles: (paths: string[], roles: ([string, ColumnRole])[], createPhases: boolean, onProgress: Channel<FileProgress>) => typedError<FileOutcome[], ErrorReport>(__TAURI_INVOKE("import_files", { paths, roles, createPhases, onProgress })),
+	importFiles: (paths: string[], choices: ImportChoices, onProgress: Channel<FileProgress>) => typedError<FileOutcome[], ErrorReport>(__TAURI_INVOKE("import_files", { paths, choices, onProgress })),
 	/**
 	 *  How a table file would be imported with the choices made so far (each column's role, type
-	 *  and why; new stages; the problem an import would hit), without storing anything
+	 *  and why; stages that are no phase yet; the problem an import would hit), without storing anything
 	 *  ([`polku::Project::preview_import`]).
 	 */
-	previewImport: (path: string, roles: ([string, ColumnRole])[], createPhases: boolean) => typedError<ImportPreview, ErrorReport>(__TAURI_INVOKE("preview_import", { path, roles, createPhases })),
+	previewImport: (path: string, choices: ImportChoices) => typedError<ImportPreview, ErrorReport>(__TAURI_INVOKE("preview_import", { path, choices })),
 	/**  Whether a file is a table, which is previewed before it is imported. */
 	isTableFile: (path: string) => typedError<boolean, ErrorReport>(__TAURI_INVOKE("is_table_file", { path })),
 	/**  Asks a running import to stop. */
@@ -539,6 +539,16 @@ export type Hit = {
 
 /**  An exported image's format. */
 export type ImageFormat = "png" | "svg";
+
+/**  A person's choices in the import preview of a table (none for other files). */
+export type ImportChoices = {
+	/**  Columns given another role than the one detected. */
+	roles: ([string, ColumnRole])[],
+	/**  Journey stages of the file mapped onto existing phases: (stage, phase key). */
+	phase_map: ([string, string])[],
+	/**  Whether the other stages that are no phase yet become new phases. */
+	create_phases: boolean,
+};
 
 /**
  *  What importing a file would store, computed without storing anything: the CLI's

@@ -53,11 +53,26 @@ pub struct ImportOptions {
     pub create_phases: bool,
 }
 
+/// A person's choices in the import preview of a table (none for other files).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportChoices {
+    /// Columns given another role than the one detected.
+    pub roles: Vec<(String, ColumnRole)>,
+    /// Journey stages of the file mapped onto existing phases: (stage, phase key).
+    pub phase_map: Vec<(String, String)>,
+    /// Whether the other stages that are no phase yet become new phases.
+    pub create_phases: bool,
+}
+
 impl ImportOptions {
-    /// The options of a person's choices in the import preview: a role for some columns, and
-    /// whether new stages become phases.
-    pub fn chosen(roles: &[(String, ColumnRole)], create_phases: bool) -> ImportOptions {
-        ImportOptions { mapping: ColumnMapping::default().with_roles(roles), create_phases, ..Default::default() }
+    /// The options of a person's choices in the import preview.
+    pub fn chosen(choices: &ImportChoices) -> ImportOptions {
+        let mapping = ColumnMapping {
+            phase_values: choices.phase_map.clone(),
+            ..ColumnMapping::default().with_roles(&choices.roles)
+        };
+        ImportOptions { mapping, create_phases: choices.create_phases, ..Default::default() }
     }
 }
 

@@ -1,7 +1,7 @@
 // One import at a time: progress from the core's channel, cancel, and per-file outcomes.
 
 import { Channel } from "@tauri-apps/api/core";
-import { api, type ColumnRole, type FileOutcome, type FileProgress, type ImportPreview } from "../backend";
+import { api, type ColumnRole, type FileOutcome, type FileProgress, type ImportChoices, type ImportPreview } from "../backend";
 import { project } from "./project.svelte";
 import { fail } from "./status.svelte";
 
@@ -14,14 +14,35 @@ export const importer = $state({
   outcomes: [] as FileOutcome[],
 });
 
-/** The import preview of one table file: how each column is read, the roles a person changed. */
+/** A journey stage's choice in the preview: this phase key, or a new phase. */
+export const NEW_PHASE = "+new";
+
+/** The import preview of one table file: how each column is read, the roles a person changed,
+ * and what each journey stage that is no phase yet becomes (nothing until chosen). */
 export const preview = $state({
   path: null as string | null,
   data: null as ImportPreview | null,
   roles: [] as [string, ColumnRole][],
-  createPhases: false,
+  stageChoice: {} as Record<string, string>,
   loading: false,
 });
+
+/** The file's stages that are no phase yet, including those already mapped onto a phase. */
+export function previewStages(): string[] {
+  const seen = new Set([...(preview.data?.new_phases ?? []), ...Object.keys(preview.stageChoice)]);
+  return [...seen];
+}
+
+/** The choices as the core takes them: every stage must be decided before new ones are made. */
+function choices(): ImportChoices {
+  const chosen = Object.entries(preview.stageChoice);
+  const decided = previewStages().every((s) => preview.stageChoice[s]);
+  return {
+    roles: preview.roles,
+    phase_map: chosen.filter(([, c]) => c !== NEW_PHASE),
+    create_phases: decided && chosen.some(([, c]) => c === NEW_PHASE),
+  };
+}
 
 /** Imports `paths`; a single table file is previewed first (see `preview`). */
 export async function importPaths(paths: string[]): Promise<FileOutcome[] | null> {
@@ -30,7 +51,7 @@ export async function importPaths(paths: string[]): Promise<FileOutcome[] | null
     if (paths.length === 1 && (await api.isTableFile(paths[0]))) {
       preview.path = paths[0];
       preview.roles = [];
-      preview.createPhases = false;
+      preview.stageChoice = {};
       await refreshPreview();
       return null;
     }
@@ -38,7 +59,7 @@ export async function importPaths(paths: string[]): Promise<FileOutcome[] | null
     fail(e);
     return null;
   }
-  return runImport(paths, [], false);
+  return runImport(paths, { roles: [], phase_map: [], create_phases: false });
 }
 
 /** Reads the previewed file again with the choices made so far. */
@@ -46,7 +67,7 @@ export async function refreshPreview(): Promise<void> {
   if (!preview.path) return;
   preview.loading = true;
   try {
-    preview.data = await api.previewImport(preview.path, preview.roles, preview.createPhases);
+    preview.data = await api.previewImport(preview.path, choices());
   } catch (e) {
     fail(e);
     closePreview();
@@ -55,14 +76,21 @@ export async function refreshPreview(): Promise<void> {
   }
 }
 
-/** Gives a column another role and reads the file again. */
+/** Gives a column another role and reads the file again (the stages may change with it). */
 export async function chooseRole(column: string, role: ColumnRole): Promise<void> {
   preview.roles = [...preview.roles.filter(([c]) => c !== column), [column, role]];
+  preview.stageChoice = {};
   await refreshPreview();
 }
 
-export async function setCreatePhases(create: boolean): Promise<void> {
-  preview.createPhases = create;
+/** Decides what journey stages become: `NEW_PHASE` or a phase key ("" undecides). */
+export async function chooseStages(stages: string[], choice: string): Promise<void> {
+  const next = { ...preview.stageChoice };
+  for (const s of stages) {
+    if (choice) next[s] = choice;
+    else delete next[s];
+  }
+  preview.stageChoice = next;
   await refreshPreview();
 }
 
@@ -70,19 +98,19 @@ export function closePreview(): void {
   preview.path = null;
   preview.data = null;
   preview.roles = [];
+  preview.stageChoice = {};
 }
 
 /** Imports the previewed file with the choices made in the preview. */
 export async function importPreviewed(): Promise<void> {
   const path = preview.path;
   if (!path) return;
-  const roles = preview.roles;
-  const createPhases = preview.createPhases;
+  const chosen = choices();
   closePreview();
-  await runImport([path], roles, createPhases);
+  await runImport([path], chosen);
 }
 
-async function runImport(paths: string[], roles: [string, ColumnRole][], createPhases: boolean): Promise<FileOutcome[] | null> {
+async function runImport(paths: string[], chosen: ImportChoices): Promise<FileOutcome[] | null> {
   importer.open = true;
   importer.running = true;
   importer.cancelling = false;
@@ -93,7 +121,7 @@ async function runImport(paths: string[], roles: [string, ColumnRole][], createP
     importer.progress = p;
   };
   try {
-    const outcomes = await api.importFiles(paths, roles, createPhases, channel);
+    const outcomes = await api.importFiles(paths, chosen, channel);
     importer.outcomes = outcomes;
     return outcomes;
   } catch (e) {
