@@ -63,6 +63,14 @@ fn main() {
         "code_cooccurrence",
         "code_by_attribute",
         "save_chart",
+        "export_settings",
+        "set_personal_data",
+        "anonymisation_preview",
+        "preview_report",
+        "export_report",
+        "export_quotes",
+        "export_testimonials",
+        "cancel_export",
     ])))
     .expect("failed to run tauri-build");
 }

@@ -14,11 +14,12 @@ use polku::analysis::embed::Embedder;
 use polku::Project;
 
 /// What the commands share: the open project (none on the start screen), the flags that
-/// cancel a running import or analysis, the embedding model once loaded, and where the demo
+/// cancel a running import, export or analysis, the embedding model once loaded, and where the demo
 /// project and the recent list live.
 pub struct AppState {
     pub project: Mutex<Option<Project>>,
     pub cancel_import: AtomicBool,
+    pub cancel_export: AtomicBool,
     pub cancel_analysis: AtomicBool,
     /// Set while an analysis runs (it holds the project for its whole run).
     pub analysis_running: AtomicBool,
@@ -39,6 +40,7 @@ impl AppState {
         AppState {
             project: Mutex::new(project),
             cancel_import: AtomicBool::new(false),
+            cancel_export: AtomicBool::new(false),
             cancel_analysis: AtomicBool::new(false),
             analysis_running: AtomicBool::new(false),
             embedder: Mutex::new(None),

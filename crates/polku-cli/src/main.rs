@@ -4,6 +4,7 @@
 //! 2 the command line itself was wrong. With `--json`, results go to stdout as JSON and
 //! errors stay on stderr.
 
+mod export;
 mod metrics;
 mod output;
 
@@ -259,6 +260,13 @@ enum Command {
         filter: metrics::FilterArgs,
         #[command(subcommand)]
         view: metrics::MetricsView,
+    },
+    /// Write what a client receives: a report (.docx, .html), the quote workbook (.xlsx),
+    /// testimonials (.html), anonymised unless --no-anonymise (`polku export FILE report -o r.docx`).
+    Export {
+        project: PathBuf,
+        #[command(subcommand)]
+        what: export::ExportWhat,
     },
     /// Sentences that mean something like TEXT ("find passages like this one").
     Similar {
@@ -923,6 +931,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             let mut p = open(&project, &coder)?;
             let scale = scale.as_deref().map(Scale::parse).transpose()?;
             metrics::run(&mut p, view, scale, &filter, out.json)?;
+        }
+        Command::Export { project, what } => {
+            let mut p = open(&project, &coder)?;
+            export::run(&mut p, what, out)?;
         }
         Command::Similar { project, text, model, limit } => {
             let p = open(&project, &coder)?;

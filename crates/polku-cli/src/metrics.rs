@@ -34,7 +34,17 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn filter(&self) -> Result<MetricsFilter> {
+    /// Whether any filter was given.
+    pub fn any(&self) -> bool {
+        self.from.is_some()
+            || self.to.is_some()
+            || self.attribute.is_some()
+            || self.channel.is_some()
+            || self.phase.is_some()
+            || self.kind.is_some()
+    }
+
+    pub fn filter(&self) -> Result<MetricsFilter> {
         Ok(MetricsFilter {
             date_from: self.from.clone(),
             date_to: self.to.clone(),
@@ -226,21 +236,7 @@ pub fn run(p: &mut Project, view: MetricsView, scale: Option<Scale>, filter: &Fi
             println!("{t}");
         }
         MetricsView::Scores { by: Some(by) } => {
-            let by = match by.to_lowercase().as_str() {
-                "phase" => SliceBy::Phase,
-                "channel" => SliceBy::Channel,
-                "kind" => SliceBy::Kind,
-                "month" => SliceBy::Month,
-                "quarter" => SliceBy::Quarter,
-                "theme" => SliceBy::Theme,
-                "code" => SliceBy::Code,
-                other => match other.strip_prefix("attr:") {
-                    Some(_) => SliceBy::Attribute(by["attr:".len()..].to_string()),
-                    None => {
-                        bail!("unknown slice '{by}' (phase, channel, kind, month, quarter, theme, code, attr:NAME)")
-                    }
-                },
-            };
+            let by = SliceBy::parse(&by)?;
             let b = p.breakdown(scale, &by, &f)?;
             if as_json {
                 json(&b);

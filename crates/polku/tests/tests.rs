@@ -13,6 +13,7 @@ mod common;
 
 mod analysis_curation;
 mod coding_session;
+mod export;
 mod import;
 mod metrics;
 mod model_quality;

@@ -23,6 +23,7 @@ pub mod analysis;
 pub mod codebook;
 pub mod coding;
 pub mod dashboard;
+pub mod export;
 pub mod import;
 pub mod memos;
 pub mod phases;
@@ -156,6 +157,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             dashboard::code_cooccurrence,
             dashboard::code_by_attribute,
             dashboard::save_chart,
+            export::export_settings,
+            export::set_personal_data,
+            export::anonymisation_preview,
+            export::preview_report,
+            export::export_report,
+            export::export_quotes,
+            export::export_testimonials,
+            export::cancel_export,
         ])
 }
 
@@ -188,11 +197,12 @@ mod tests {
     }
 
     /// The domain modules and their source.
-    const MODULES: [(&str, &str); 12] = [
+    const MODULES: [(&str, &str); 13] = [
         ("analysis", include_str!("analysis.rs")),
         ("codebook", include_str!("codebook.rs")),
         ("coding", include_str!("coding.rs")),
         ("dashboard", include_str!("dashboard.rs")),
+        ("export", include_str!("export.rs")),
         ("import", include_str!("import.rs")),
         ("memos", include_str!("memos.rs")),
         ("phases", include_str!("phases.rs")),

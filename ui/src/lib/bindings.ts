@@ -151,6 +151,28 @@ export const commands = {
 	codeByAttribute: (attribute: string, filter: MetricsFilter) => typedError<CodeAttributeMatrix, ErrorReport>(__TAURI_INVOKE("code_by_attribute", { attribute, filter })),
 	/**  Saves a chart the page rendered into the project's exports folder; returns the file. */
 	saveChart: (title: string, format: ImageFormat, bytes: number[]) => typedError<string, ErrorReport>(__TAURI_INVOKE("save_chart", { title, format, bytes })),
+	/**
+	 *  The project's export settings: the last report's (or defaults in `language`), the
+	 *  attributes treated as personal and the word list.
+	 */
+	exportSettings: (language: Language) => typedError<ExportSettings, ErrorReport>(__TAURI_INVOKE("export_settings", { language })),
+	/**  Chooses the attributes that hold personal data and the words anonymisation replaces. */
+	setPersonalData: (attributes: string[], words: string[]) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_personal_data", { attributes, words })),
+	/**  Every replacement an anonymised export in `language` makes, with counts in the text. */
+	anonymisationPreview: (language: Language) => typedError<Replacement[], ErrorReport>(__TAURI_INVOKE("anonymisation_preview", { language })),
+	/**  The report `settings` describe, for the builder's preview (nothing is written). */
+	previewReport: (settings: ReportSettings) => typedError<Report, ErrorReport>(__TAURI_INVOKE("preview_report", { settings })),
+	/**
+	 *  Writes the report: asks where (Word or HTML by the name chosen), saves the settings for next
+	 *  time. `None` when the user cancelled the dialog.
+	 */
+	exportReport: (settings: ReportSettings, word: boolean, onProgress: Channel<ExportProgress>) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_report", { settings, word, onProgress })),
+	/**  Writes the quote workbook where the user chooses; `None` when they cancelled. */
+	exportQuotes: (request: QuoteExport, onProgress: Channel<ExportProgress>) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_quotes", { request, onProgress })),
+	/**  Writes the testimonials as HTML snippets where the user chooses. */
+	exportTestimonials: (language: Language, anonymise: boolean) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_testimonials", { language, anonymise })),
+	/**  Asks a running export to stop (nothing of it is left on disk). */
+	cancelExport: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_export")),
 };
 
 /* Types */
@@ -236,6 +258,21 @@ export type Breakdown = {
 export type CellQuotes = {
 	total: number,
 	quotes: Quote[],
+};
+
+/**  One theme's or code's chapter. */
+export type Chapter = {
+	title: string,
+	description: string | null,
+	summary: string[],
+	/**  Respondents who mention it, their share of those with text (%), mean sentiment. */
+	mentions: number,
+	share: number | null,
+	sentiment: number | null,
+	impact: Difference | null,
+	/**  Per phase (name, cell), phases where it is mentioned. */
+	phases: ([string, MatrixCell])[],
+	quotes: ReportQuote[],
 };
 
 /**
@@ -471,6 +508,30 @@ export type ErrorReport = {
 	message: string,
 };
 
+/**  What an export wrote. */
+export type ExportOutcome = {
+	path: string,
+	bytes: number,
+	/**  Quotes, chapters or testimonials written. */
+	items: number,
+	/**  Whether it was anonymised, and the replacements made in its text. */
+	anonymised: boolean,
+	replacements: number,
+};
+
+/**  How far an export is (chapters of a report, quotes of a workbook). */
+export type ExportProgress = {
+	done: number,
+	total: number,
+};
+
+/**  Everything the export page shows and saves. */
+export type ExportSettings = {
+	report: ReportSettings,
+	personal_attributes: string[],
+	personal_words: string[],
+};
+
 /**  The result of importing one file: its report, or the error that left it out. */
 export type FileOutcome = {
 	path: string,
@@ -622,6 +683,9 @@ export type ItemTrend = {
 	sentiment: (number | null)[],
 };
 
+/**  The language an export speaks (all its headings and sentences), whatever the UI's. */
+export type Language = "en" | "fi";
+
 /**  The theme × phase matrix, rows by volume. */
 export type Matrix = {
 	kind: ItemKind,
@@ -673,6 +737,20 @@ export type Memo = {
 /**  What a memo is about. */
 export type MemoTarget = { kind: "project" } | { kind: "source"; id: number } | { kind: "code"; id: number } | { kind: "coding"; id: number } | { kind: "case"; id: number };
 
+/**  The method appendix. */
+export type Method = {
+	/**  (kind, sources) of the sources the report covers. */
+	sources: ([string, number])[],
+	respondents: number,
+	with_text: number,
+	model: string,
+	themes: number,
+	codes: number,
+	anonymised: boolean,
+	/**  Replacements the anonymisation made. */
+	replacements: number,
+};
+
 /**  Which respondents a view counts. Empty fields do not filter. */
 export type MetricsFilter = {
 	/**  Inclusive ISO date bounds; a prefix (`2025`, `2025-03`) covers that whole period. */
@@ -714,6 +792,9 @@ export type Origin = "manual" | "search" | "model";
 
 /**  Calendar periods for trends. */
 export type Period = "month" | "quarter";
+
+/**  What kind of personal data a replacement stands for. */
+export type PersonalKind = "case" | "speaker" | "attribute" | "word" | "email" | "phone" | "personal_id" | "iban";
 
 /**  A journey phase of the project (ordered by `position`). */
 export type Phase = {
@@ -819,12 +900,75 @@ export type Quote = {
 	date: string | null,
 };
 
+/**  What a quote workbook holds. */
+export type QuoteExport = {
+	language: Language,
+	filter: MetricsFilter,
+	/**  Scores by this slice besides the journey phases. */
+	slice: SliceBy | null,
+	anonymise: boolean,
+};
+
 /**  A project the user opened before. */
 export type RecentProject = {
 	path: string,
 	name: string,
 	/**  When it was last opened (RFC 3339, UTC). */
 	opened_at: string,
+};
+
+/**  One replacement an export makes. */
+export type Replacement = {
+	kind: PersonalKind,
+	original: string,
+	pseudonym: string,
+	/**  Times it was replaced in the text exported so far (names in columns not counted). */
+	in_text: number,
+};
+
+/**  A report's content, in its language, anonymised as asked. */
+export type Report = {
+	language: Language,
+	title: string,
+	project: string,
+	author: string,
+	created: string,
+	period: string | null,
+	scale: Scale,
+	overview: MetricsOverview,
+	findings: string[],
+	by_phase: Breakdown,
+	by_slice: [string, Breakdown] | null,
+	matrix: Matrix,
+	drivers: DriverReport,
+	chapters: Chapter[],
+	method: Method,
+};
+
+/**  A quote as the report shows it. */
+export type ReportQuote = {
+	text: string,
+	source: string,
+	phase: string | null,
+	date: string | null,
+};
+
+/**  What a report holds; saved in the project for the next report. */
+export type ReportSettings = {
+	language: Language,
+	/**  Empty: "Customer experience report" in the report's language. */
+	title: string,
+	author: string,
+	filter: MetricsFilter,
+	/**  Scores by this slice besides the journey phases. */
+	slice: SliceBy | null,
+	/**  Chapters of themes or codes (default: themes when there are any). */
+	kind: ItemKind | null,
+	/**  The themes or codes given a chapter; empty: the `chapters` most mentioned. */
+	items: number[],
+	chapters: number,
+	quotes_per_chapter: number,
+	anonymise: boolean,
 };
 
 /**  The scale a score was given on; each scale has its own valid range and metric. */

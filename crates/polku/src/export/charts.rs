@@ -1,10 +1,10 @@
-//! Files a user exports from a project (charts now; reports later), written next to the
-//! project file so they stay on the machine and are easy to find.
+//! Chart images a front end renders and the user saves, written next to the project file.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::exports_dir;
 use crate::{Error, Result};
 
 /// An exported image's format.
@@ -14,12 +14,6 @@ use crate::{Error, Result};
 pub enum ImageFormat {
     Png,
     Svg,
-}
-
-/// The folder a project's exports go to: `<dir>/<project name> exports/`.
-pub fn exports_dir(project: &Path) -> PathBuf {
-    let stem = project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "polku".into());
-    project.with_file_name(format!("{stem} exports"))
 }
 
 /// Writes a chart image exported by a front end to the project's exports folder under a

@@ -27,6 +27,30 @@ pub enum SliceBy {
     Code,
 }
 
+impl SliceBy {
+    /// A slice as typed: `phase`, `channel`, `kind`, `month`, `quarter`, `theme`, `code` or
+    /// `attr:NAME`.
+    pub fn parse(s: &str) -> crate::Result<SliceBy> {
+        Ok(match s.to_lowercase().as_str() {
+            "phase" => SliceBy::Phase,
+            "channel" => SliceBy::Channel,
+            "kind" => SliceBy::Kind,
+            "month" => SliceBy::Month,
+            "quarter" => SliceBy::Quarter,
+            "theme" => SliceBy::Theme,
+            "code" => SliceBy::Code,
+            _ => match s.strip_prefix("attr:") {
+                Some(name) if !name.trim().is_empty() => SliceBy::Attribute(name.trim().to_string()),
+                _ => {
+                    return Err(crate::Error::Invalid(format!(
+                        "unknown slice '{s}' (phase, channel, kind, month, quarter, theme, code, attr:NAME)"
+                    )))
+                }
+            },
+        })
+    }
+}
+
 /// Calendar periods for trends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -48,7 +48,7 @@ impl Project {
     pub fn dashboard(&mut self, request: &DashboardRequest) -> Result<Dashboard> {
         let facts = self.facts()?;
         let scale = request.scale.unwrap_or_else(|| facts.main_scale());
-        let kind = request.kind.unwrap_or(if facts.themes.is_empty() { ItemKind::Code } else { ItemKind::Theme });
+        let kind = request.kind.unwrap_or_else(|| facts.default_kind());
         // One selection for every view of the page.
         let keep = facts.select(&request.filter)?;
         let by_phase = facts.breakdown_in(scale, &SliceBy::Phase, &keep)?;

@@ -112,6 +112,29 @@ impl Facts {
         self.sources.is_empty()
     }
 
+    /// What views list by default: themes when analysis has found some, else codes.
+    pub fn default_kind(&self) -> ItemKind {
+        if self.themes.is_empty() {
+            ItemKind::Code
+        } else {
+            ItemKind::Theme
+        }
+    }
+
+    /// The theme or code labelled `name` (a theme's name, a code's path or its last name),
+    /// without regard to case.
+    pub fn find_item(&self, kind: ItemKind, name: &str) -> Option<Id> {
+        let name = name.trim().to_lowercase();
+        let items = self.items(kind);
+        let last =
+            |label: &str| label.rsplit(crate::domain::CODE_PATH_SEPARATOR).next().unwrap_or(label).to_lowercase();
+        items
+            .iter()
+            .find(|i| i.label.to_lowercase() == name)
+            .or_else(|| items.iter().find(|i| last(&i.label) == name))
+            .map(|i| i.id)
+    }
+
     pub(crate) fn items(&self, kind: ItemKind) -> &[Item] {
         match kind {
             ItemKind::Theme => &self.themes,

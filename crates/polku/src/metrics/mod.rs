@@ -7,7 +7,7 @@
 //! over a million answers. Quotes are the one part read from SQLite on demand.
 
 mod breakdown;
-mod coding_places;
+pub(crate) mod coding_places;
 mod compare;
 mod cooccurrence;
 mod dashboard;
