@@ -493,6 +493,21 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     ui.click("import-preview-import").await?;
     let outcome = ui.wait_text("import-outcome", |t| t.contains("60"), "the file's 60 sources").await?;
     println!("    imported through the preview: {outcome}");
+
+    step("export: a Finnish report is previewed and written as Word, anonymised");
+    ui.click("nav-export").await?;
+    ui.wait_count("export-preview-chapter", 1).await?;
+    ui.select("export-lang", "fi").await?;
+    ui.click("export-preview-button").await?;
+    ui.wait_text("export-preview", |t| t.contains("Havainnot"), "the preview in Finnish").await?;
+    ui.wait_count("export-replacement", 1).await?;
+    ui.screenshot("export").await?;
+    ui.click("export-write-docx").await?;
+    let outcome = ui.wait_text("export-outcome", |t| t.contains(".docx"), "the written report").await?;
+    let path = PathBuf::from(outcome.find('/').map_or("", |i| &outcome[i..]).split_whitespace().next().unwrap_or(""));
+    let bytes = std::fs::read(&path).context(format!("reading the exported report {}", path.display()))?;
+    check(bytes.starts_with(b"PK") && bytes.len() > 10_000, format!("{} is a Word document", path.display()))?;
+    println!("    {outcome}");
     Ok(())
 }
 
@@ -615,6 +630,7 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
         .env("XDG_CONFIG_HOME", mkdir(tmp.path().join("config")))
         .env("XDG_CACHE_HOME", mkdir(tmp.path().join("cache")))
         .env("POLKU_PROJECT", &project)
+        .env("POLKU_E2E_SAVE_DIR", mkdir(tmp.path().join("exports")))
         .env(
             "POLKU_E2E_PICK_FILES",
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/polku/tests/fixtures/exports/nps-stages-dmy.csv"),

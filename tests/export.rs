@@ -71,7 +71,16 @@ fn reports_open_in_libreoffice_and_chromium_in_both_languages() {
     let chromium = |extra: &str| {
         run(
             "chromium",
-            &["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage", extra, &url],
+            &[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=900,2400",
+                extra,
+                &url,
+            ],
         )
     };
     chromium(&format!("--print-to-pdf={}", printed.display()));
@@ -81,15 +90,17 @@ fn reports_open_in_libreoffice_and_chromium_in_both_languages() {
         assert!(text.contains(heading), "the English report has '{heading}'");
     }
     chromium(&format!("--screenshot={}", shots().join("report-en.png").display()));
+    run("pdftoppm", &["-r", "60", "-png", printed.to_str().unwrap(), shots().join("report-en").to_str().unwrap()]);
 
-    // The quote workbook opens in LibreOffice Calc's importer as well (it converts to CSV).
+    // The quote workbook opens in LibreOffice Calc as well (converted to UTF-8 CSV).
     let xlsx = dir.path().join("quotes.xlsx");
     polku(&["export", p, "quotes", "-o", xlsx.to_str().unwrap(), "--no-anonymise"]);
+    let utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1";
     run(
         "soffice",
-        &["--headless", "--convert-to", "csv", "--outdir", dir.path().to_str().unwrap(), xlsx.to_str().unwrap()],
+        &["--headless", "--convert-to", utf8_csv, "--outdir", dir.path().to_str().unwrap(), xlsx.to_str().unwrap()],
     );
     let csv = std::fs::read_to_string(dir.path().join("quotes.csv")).unwrap();
-    assert!(csv.lines().next().unwrap().starts_with("Quote,Source,Kind"), "{}", &csv[..200.min(csv.len())]);
+    assert!(csv.lines().next().unwrap().starts_with(r#""Quote","Source","Kind""#), "{}", &csv[..200.min(csv.len())]);
     assert!(csv.lines().count() > 100);
 }

@@ -184,7 +184,7 @@ fn a_report_speaks_its_language_whatever_the_data() {
         let mut settings = ReportSettings::new(lang);
         settings.anonymise = false;
         let r = p.build_report(&settings, &mut |_, _| true).unwrap();
-        assert_eq!(r.chapters.len(), 1, "one chapter for the one top-level code");
+        assert_eq!(r.chapters.len(), 1, "one chapter for the one code mentioned");
         let c = &r.chapters[0];
         assert_eq!((c.title.as_str(), c.description.as_deref()), ("Laskutus", Some("Billing and invoices")));
         assert!(!c.quotes.is_empty() && c.quotes.iter().all(|q| !q.source.is_empty()));

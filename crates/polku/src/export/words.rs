@@ -4,6 +4,7 @@
 
 use super::Language;
 use crate::domain::{Scale, SourceKind};
+use crate::metrics::SliceBy;
 
 /// The words of one language.
 pub struct Words {
@@ -85,6 +86,7 @@ pub struct Words {
     pub method: &'static str,
     pub sources: &'static str,
     pub respondents: &'static str,
+    pub with_text: &'static str,
     pub models: &'static str,
     pub anonymised: &'static str,
     pub not_anonymised: &'static str,
@@ -167,6 +169,7 @@ const EN: Words = Words {
     method: "Method",
     sources: "Sources",
     respondents: "respondents",
+    with_text: "with text",
     models: "Models",
     anonymised: "Names, e-mail addresses, phone numbers, personal identity codes and bank accounts known to the project are replaced by pseudonyms. Names that appear only in free text and nowhere else in the project may remain.",
     not_anonymised: "This report is not anonymised: it contains names and contact details as they were recorded.",
@@ -255,6 +258,7 @@ const FI: Words = Words {
     method: "Menetelmä",
     sources: "Aineisto",
     respondents: "vastaajaa",
+    with_text: "tekstillä",
     models: "Mallit",
     anonymised: "Projektin tuntemat nimet, sähköpostiosoitteet, puhelinnumerot, henkilötunnukset ja tilinumerot on korvattu peitenimillä. Nimet, jotka esiintyvät vain vapaassa tekstissä eivätkä muualla projektissa, voivat jäädä näkyviin.",
     not_anonymised: "Tätä raporttia ei ole anonymisoitu: siinä on nimet ja yhteystiedot sellaisina kuin ne on tallennettu.",
@@ -293,6 +297,21 @@ impl Words {
             (SourceKind::Review, true) => "arvostelu",
             (SourceKind::SupportMessage, true) => "tukiviesti",
             (SourceKind::Document, true) => "asiakirja",
+        }
+    }
+
+    /// What a slice groups by, as a heading says it ("kind", or the attribute's own name).
+    pub fn slice(&self, by: &SliceBy) -> String {
+        let fi = self.language == Language::Fi;
+        match by {
+            SliceBy::Attribute(name) => name.clone(),
+            SliceBy::Phase => self.col_phase.to_lowercase(),
+            SliceBy::Kind => self.col_kind.to_lowercase(),
+            SliceBy::Theme => self.col_themes.to_lowercase(),
+            SliceBy::Code => self.col_codes.to_lowercase(),
+            SliceBy::Channel => (if fi { "kanava" } else { "channel" }).into(),
+            SliceBy::Month => (if fi { "kuukausi" } else { "month" }).into(),
+            SliceBy::Quarter => (if fi { "vuosineljännes" } else { "quarter" }).into(),
         }
     }
 

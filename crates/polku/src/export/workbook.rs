@@ -71,7 +71,7 @@ impl Project {
         let kind = facts.default_kind();
         let by_phase = facts.breakdown_in(scale, &SliceBy::Phase, &keep)?;
         let by_slice = match &request.slice {
-            Some(by) => Some((slice_label(by), facts.breakdown_in(scale, by, &keep)?)),
+            Some(by) => Some((Words::of(lang).slice(by), facts.breakdown_in(scale, by, &keep)?)),
             None => None,
         };
         let matrix = facts.matrix_in(kind, &keep);
@@ -95,13 +95,6 @@ impl Project {
         };
         write_file(path, overwrite, |out| write(out, &table, &figures, &a, lang, progress))?;
         Ok(ExportOutcome::of(path, table.rows.len(), &a))
-    }
-}
-
-fn slice_label(by: &SliceBy) -> String {
-    match by {
-        SliceBy::Attribute(name) => name.clone(),
-        other => format!("{other:?}").to_lowercase(),
     }
 }
 

@@ -10,6 +10,7 @@
 //!                                                    one backend per process, with its peak RSS
 //!   embed --scale N                                  embed and score the sentiment of N generated sentences
 //!   metrics [N]                                      CX metric views over N synthetic respondents (1000000)
+//!   export [--answers 100000] [--project FILE]       quote workbook and report export times
 //!   themes --project FILE [--subset 3000] [--show 20]   theme coverage, count, largest share, groups, time
 //!   themes --synthetic 100000 --synthetic 1000000    theme discovery's wall time and peak RSS at scale
 //! ```
@@ -25,10 +26,11 @@
 //! the metric views' respondents are synthetic, and their project file is written through
 //! the core's own import, embedding, sentiment and theme functions ([`respondents`]).
 //! The modules say what each benchmark measures and why: [`import_search`], [`reader`],
-//! [`embed`], [`metrics`], [`themes`]; [`common`] holds what they share.
+//! [`embed`], [`metrics`], [`themes`], [`export`]; [`common`] holds what they share.
 
 mod common;
 mod embed;
+mod export;
 mod import_search;
 mod metrics;
 mod reader;
@@ -42,7 +44,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "polku-bench",
-    about = "Polku's benchmarks: import and search, the reader, embeddings, CX metrics, themes."
+    about = "Polku's benchmarks: import and search, the reader, embeddings, CX metrics, themes, exports."
 )]
 struct Cli {
     /// Scratch folder for generated files and projects (emptied first).
@@ -62,6 +64,8 @@ enum Command {
     Embed(embed::Args),
     /// The CX metric views over N synthetic respondents, in memory and from a project file.
     Metrics(metrics::Args),
+    /// Quote workbook and report export times.
+    Export(export::Args),
     /// Theme discovery: coverage and counts on a real project, time and memory at scale.
     Themes(themes::Args),
 }
@@ -87,5 +91,6 @@ fn main() {
         Some(Command::Embed(a)) => embed::run(&dir, &comments(), &a),
         Some(Command::Metrics(a)) => metrics::run(&dir, &a),
         Some(Command::Themes(a)) => themes::run(&a),
+        Some(Command::Export(a)) => export::run(&dir, &a),
     }
 }

@@ -281,7 +281,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>> {
     for (kind, n) in &m.sources {
         doc = doc.add_paragraph(text(&format!("• {kind}: {n}")));
     }
-    let mut line = format!("n = {} {}", m.respondents, w.respondents);
+    let mut line = format!("n = {} {} ({} {})", m.respondents, w.respondents, m.with_text, w.with_text);
     if let Some(p) = &r.period {
         line.push_str(&format!(" · {}: {p}", w.period));
     }

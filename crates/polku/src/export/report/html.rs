@@ -15,7 +15,7 @@ body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: 
 h1 { font-size: 2rem; margin: 0 0 .5rem; color: #1f5f7a; }
 h2 { font-size: 1.4rem; margin-top: 2.2rem; border-bottom: 2px solid #1f5f7a; padding-bottom: .2rem; }
 h3 { font-size: 1.1rem; margin-top: 1.4rem; }
-.title-page { min-height: 60vh; display: flex; flex-direction: column; justify-content: center; border-bottom: 1px solid #d5dadf; margin-bottom: 2rem; }
+.title-page { padding: 2.5rem 0 1.5rem; border-bottom: 1px solid #d5dadf; margin-bottom: 1.5rem; }
 .title-page dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; color: #5f6b76; }
 .title-page dt { font-weight: bold; }
 nav ol { padding-left: 1.2rem; }
@@ -29,7 +29,7 @@ blockquote { margin: .6rem 0; padding: .4rem .9rem; border-left: 3px solid #b8be
 blockquote footer { color: #5f6b76; font-size: .85rem; font-style: normal; }
 svg { max-width: 100%; height: auto; }
 .chapter { break-before: page; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } blockquote, .finding, svg { break-inside: avoid; } }
+@media print { body { margin: 0; max-width: none; } .title-page { min-height: 85vh; display: flex; flex-direction: column; justify-content: center; border: none; break-after: page; } h2 { break-after: avoid; } blockquote, .finding, svg { break-inside: avoid; } }
 "#;
 
 /// The report as HTML.
@@ -172,8 +172,7 @@ pub fn render(r: &Report) -> String {
     for (kind, n) in &m.sources {
         let _ = write!(h, "<li>{}: {n}</li>", escape(kind));
     }
-    let _ =
-        write!(h, "</ul><p>n = {} {} ({} {})", m.respondents, w.respondents, m.with_text, w.col_quote.to_lowercase());
+    let _ = write!(h, "</ul><p>n = {} {} ({} {})", m.respondents, w.respondents, m.with_text, w.with_text);
     if let Some(p) = &r.period {
         let _ = write!(h, " · {}: {}", w.period, escape(p));
     }

@@ -4,7 +4,7 @@
 //!
 //! Content: title page; the findings in plain language with their intervals; scores by phase
 //! and by a chosen slice; the theme × phase matrix and the drivers as charts; one chapter per
-//! chosen theme or top-level code (its description or memo, an extractive summary, its share
+//! chosen (or most mentioned) theme or code (its description or memo, an extractive summary, its share
 //! and sentiment per phase, the best quotes with source, phase and date); a method appendix.
 //!
 //! The extractive summary is the two or three sentences that best represent a theme or code,
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::anonymise::Anonymiser;
 use super::words::Words;
 use super::Language;
-use crate::domain::{Id, MemoTarget, Scale, CODE_PATH_SEPARATOR};
+use crate::domain::{Id, MemoTarget, Scale};
 use crate::metrics::{
     Breakdown, DashboardRequest, Difference, DriverReport, Finding, ItemKind, Matrix, MatrixCell, MetricsFilter,
     MetricsOverview, PhasePick, SliceBy,
@@ -194,11 +194,7 @@ impl Project {
         let by_slice = match &settings.slice {
             Some(by) => {
                 let b = self.breakdown(scale, by, &settings.filter)?;
-                let name = match by {
-                    SliceBy::Attribute(n) => n.clone(),
-                    other => slice_name(other, w).to_string(),
-                };
-                Some((name, b))
+                Some((w.slice(by), b))
             }
             None => None,
         };
@@ -212,14 +208,12 @@ impl Project {
         }
         let findings = dash.findings.iter().map(|f| finding(f, scale, lang, &a)).collect();
 
-        // The chapters: the chosen items, else the most mentioned (top-level codes only).
+        // The chapters: the chosen items, else the most mentioned themes or codes (a code at any
+        // level of the codebook, titled by its path: parents often only group their children).
         let kind = dash.kind;
         let chosen: Vec<usize> = if settings.items.is_empty() {
             let rows = dash.matrix.rows.iter().enumerate();
-            rows.filter(|(_, r)| kind == ItemKind::Theme || !r.item.label.contains(CODE_PATH_SEPARATOR))
-                .map(|(i, _)| i)
-                .take(settings.chapters as usize)
-                .collect()
+            rows.filter(|(_, r)| r.mentions > 0).map(|(i, _)| i).take(settings.chapters as usize).collect()
         } else {
             settings.items.iter().filter_map(|id| dash.matrix.rows.iter().position(|r| r.item.id == *id)).collect()
         };
@@ -306,7 +300,10 @@ impl Project {
             by_phase: dash.by_phase,
             by_slice: by_slice.map(|(n, mut b)| {
                 for r in &mut b.rows {
-                    r.label = a.value(&r.label);
+                    r.label = match crate::domain::SourceKind::parse(&r.label) {
+                        Ok(kind) if settings.slice == Some(SliceBy::Kind) => w.kind(kind).to_string(),
+                        _ => a.value(&r.label),
+                    };
                 }
                 (n, b)
             }),
@@ -403,18 +400,6 @@ fn one_per_source(rows: Vec<(Id, String)>) -> Vec<String> {
         .map(|(_, t)| t)
         .take(SUMMARY_SENTENCES)
         .collect()
-}
-
-fn slice_name(by: &SliceBy, w: &Words) -> &'static str {
-    match by {
-        SliceBy::Phase => w.col_phase,
-        SliceBy::Kind => w.col_kind,
-        SliceBy::Theme => w.col_themes,
-        SliceBy::Code => w.col_codes,
-        SliceBy::Channel => "channel",
-        SliceBy::Month | SliceBy::Quarter => w.period,
-        SliceBy::Attribute(_) => w.col_value,
-    }
 }
 
 /// A number as the report's language writes it: decimal comma and a real minus in Finnish.
