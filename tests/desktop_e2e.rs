@@ -499,7 +499,12 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     ui.wait_count("export-preview-chapter", 1).await?;
     ui.select("export-lang", "fi").await?;
     ui.click("export-preview-button").await?;
-    ui.wait_text("export-preview", |t| t.contains("Havainnot"), "the preview in Finnish").await?;
+    ui.wait_text(
+        "export-preview",
+        |t| t.contains("Havainnot") && t.contains("luottamusväli"),
+        "the preview in Finnish",
+    )
+    .await?;
     ui.wait_count("export-replacement", 1).await?;
     ui.screenshot("export").await?;
     ui.click("export-write-docx").await?;

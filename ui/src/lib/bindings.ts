@@ -263,6 +263,8 @@ export type CellQuotes = {
 /**  One theme's or code's chapter. */
 export type Chapter = {
 	title: string,
+	/**  Mentions, share, sentiment and impact in one line, as the report prints them. */
+	facts: string,
 	description: string | null,
 	summary: string[],
 	/**  Respondents who mention it, their share of those with text (%), mean sentiment. */
@@ -929,6 +931,7 @@ export type Replacement = {
 /**  A report's content, in its language, anonymised as asked. */
 export type Report = {
 	language: Language,
+	labels: ReportLabels,
 	title: string,
 	project: string,
 	author: string,
@@ -943,6 +946,27 @@ export type Report = {
 	drivers: DriverReport,
 	chapters: Chapter[],
 	method: Method,
+};
+
+/**
+ *  The headings and labels of a report in its language, for a preview that reads as the
+ *  report will.
+ */
+export type ReportLabels = {
+	contents: string,
+	findings: string,
+	no_findings: string,
+	chapters: string,
+	summary: string,
+	quotes: string,
+	by_phase: string,
+	mentioned_by: string,
+	respondents: string,
+	sentiment: string,
+	method: string,
+	period: string,
+	author: string,
+	created: string,
 };
 
 /**  A quote as the report shows it. */

@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { ReportSettings } from "./bindings";
-import { bounded, CHAPTERS, formOf, QUOTES, settingsOf, sliceKey, sliceOf, wordsOf } from "./exportForm";
+import {
+  bounded,
+  CHAPTERS,
+  chosenItems,
+  formOf,
+  nothingChosen,
+  QUOTES,
+  settingsOf,
+  sliceKey,
+  sliceOf,
+  toggleItem,
+  withItem,
+  wordsOf,
+} from "./exportForm";
 
 const saved: ReportSettings = {
   language: "fi",
@@ -60,6 +73,47 @@ describe("report form", () => {
     expect(settingsOf(f)).toMatchObject({ kind: null, items: [] });
     f.kind = "theme";
     expect(settingsOf(f).items).toEqual([4, 7]);
+  });
+
+  it("chooses chapters: the most mentioned, or the chosen items", () => {
+    const f = formOf(saved);
+    expect(f.pick).toBe("chosen");
+    f.pick = "top";
+    expect(settingsOf(f)).toMatchObject({ items: [], chapters: 5 });
+    expect(nothingChosen(f)).toBe(false);
+    f.pick = "chosen";
+    expect(settingsOf(f).items).toEqual([4, 7]);
+    expect(formOf({ ...saved, items: [] }).pick).toBe("top");
+  });
+
+  it("keeps checked items in the list's order, and those not listed after them", () => {
+    const list = [9, 7, 3, 4];
+    expect(withItem([], list, 3, true)).toEqual([3]);
+    expect(withItem([3], list, 9, true)).toEqual([9, 3]);
+    expect(withItem([9, 3], list, 4, true)).toEqual([9, 3, 4]);
+    expect(withItem([9, 3, 4], list, 3, false)).toEqual([9, 4]);
+    expect(withItem([9, 3], list, 3, true)).toEqual([9, 3]);
+    // 12 is not mentioned with the current filters: kept, after the listed ones.
+    expect(withItem([12, 4], list, 7, true)).toEqual([7, 4, 12]);
+    expect(withItem([12, 4], list, 12, false)).toEqual([4]);
+  });
+
+  it("checks items under the current kind, dropping those chosen under another", () => {
+    const f = formOf(saved);
+    toggleItem(f, [7, 4, 2], 2, true);
+    expect(settingsOf(f).items).toEqual([7, 4, 2]);
+    f.kind = "code";
+    expect(chosenItems(f)).toEqual([]);
+    expect(nothingChosen(f)).toBe(true);
+    expect(settingsOf(f).items).toEqual([]);
+    toggleItem(f, [30, 31], 31, true);
+    expect(settingsOf(f)).toMatchObject({ kind: "code", items: [31] });
+    expect(nothingChosen(f)).toBe(false);
+    toggleItem(f, [30, 31], 31, false);
+    expect(nothingChosen(f)).toBe(true);
+    // The themes chosen before are gone: switching back does not bring them.
+    f.kind = "theme";
+    expect(chosenItems(f)).toEqual([]);
   });
 
   it("names slices for the menu and back", () => {

@@ -22,16 +22,19 @@ export interface ReportForm {
   kind: "" | ItemKind;
   /** The slice menu's value (see `sliceKey`); empty: none. */
   slice: string;
+  /** Chapters for the `chapters` most mentioned themes or codes, or for the chosen ones. */
+  pick: "top" | "chosen";
   chapters: number | null;
+  /** The chosen themes or codes (ids) in chapter order, as chosen under `itemsKind`. */
+  items: number[];
+  /** The "Chapters of" value the items were chosen under: they mean nothing under another. */
+  itemsKind: "" | ItemKind;
   quotes: number | null;
   anonymise: boolean;
   /** What the saved settings hold that the builder does not edit, passed through unchanged. */
   keep: {
     channel: string | null;
     sourceKind: SourceKind | null;
-    /** Chosen chapters, for the kind they were chosen in. */
-    items: number[];
-    itemsKind: ItemKind | null;
   };
 }
 
@@ -65,11 +68,47 @@ export function formOf(s: ReportSettings): ReportForm {
     segment: a ? `${a.name}=${a.value}` : "",
     kind: s.kind ?? "",
     slice: sliceKey(s.slice),
+    pick: s.items.length > 0 ? "chosen" : "top",
     chapters: s.chapters,
+    items: [...s.items],
+    itemsKind: s.kind ?? "",
     quotes: s.quotes_per_chapter,
     anonymise: s.anonymise,
-    keep: { channel: s.filter.channel, sourceKind: s.filter.kind, items: [...s.items], itemsKind: s.kind },
+    keep: { channel: s.filter.channel, sourceKind: s.filter.kind },
   };
+}
+
+/** The items checked under the current "Chapters of" (none when they were chosen under another). */
+export function chosenItems(f: ReportForm): number[] {
+  return f.kind === f.itemsKind ? f.items : [];
+}
+
+/**
+ * The chosen ids after checking (`on`) or unchecking `id`: those among `candidates` in the
+ * candidates' order (most mentioned first), then those not among them (not mentioned with the
+ * current filters, so the core gives them no chapter) in their old order, kept for when the
+ * filters widen again.
+ */
+export function withItem(chosen: readonly number[], candidates: readonly number[], id: number, on: boolean): number[] {
+  const set = new Set(chosen);
+  if (on) set.add(id);
+  else set.delete(id);
+  const listed = new Set(candidates);
+  return [...candidates.filter((c) => set.has(c)), ...chosen.filter((c) => c !== id && !listed.has(c))];
+}
+
+/** Checks or unchecks an item in the form; items chosen under another "Chapters of" are dropped. */
+export function toggleItem(f: ReportForm, candidates: readonly number[], id: number, on: boolean): void {
+  f.items = withItem(chosenItems(f), candidates, id, on);
+  f.itemsKind = f.kind;
+}
+
+/**
+ * "Chosen" with nothing checked: no report can be made (no items would mean the most mentioned
+ * to the core, which is not what the choice says).
+ */
+export function nothingChosen(f: ReportForm): boolean {
+  return f.pick === "chosen" && chosenItems(f).length === 0;
 }
 
 function text(v: string): string | null {
@@ -94,8 +133,9 @@ export function settingsOf(f: ReportForm): ReportSettings {
     },
     slice: sliceOf(f.slice),
     kind,
-    // Chapters chosen among themes mean nothing among codes: the most mentioned then.
-    items: kind === f.keep.itemsKind ? [...f.keep.items] : [],
+    // Chapters chosen among themes mean nothing among codes: not sent under another kind
+    // (the page then asks for a choice before a report is written).
+    items: f.pick === "chosen" ? [...chosenItems(f)] : [],
     chapters: bounded(f.chapters, CHAPTERS),
     quotes_per_chapter: bounded(f.quotes, QUOTES),
     anonymise: f.anonymise,

@@ -43,7 +43,7 @@ pub fn save_chart(project: &Path, title: &str, format: ImageFormat, bytes: &[u8]
         path = dir.join(format!("{base} ({k}).{ext}"));
         k += 1;
     }
-    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    super::write_file(&path, false, |w| w.write_all(bytes).map_err(|e| Error::io(&path, e)))?;
     Ok(path)
 }
 

@@ -8,11 +8,13 @@ import {
   BackendError,
   type ExportOutcome,
   type ExportProgress,
+  type ItemKind,
   type Language,
+  type MatrixRow,
   type Replacement,
   type Report,
 } from "../backend";
-import { formOf, settingsOf, wordsOf, type ReportForm } from "../exportForm";
+import { formOf, nothingChosen, settingsOf, wordsOf, type ReportForm } from "../exportForm";
 import { language, t } from "../i18n";
 import { latestOnly } from "../latest";
 import { project } from "./project.svelte";
@@ -20,6 +22,11 @@ import { fail, say } from "./status.svelte";
 
 /** What the write buttons write. */
 export type ExportTarget = "docx" | "html" | "xlsx" | "testimonials";
+
+/** Whether a target is the report (whose chapters the builder chooses). */
+export function reportTarget(target: ExportTarget): boolean {
+  return target === "docx" || target === "html";
+}
 
 export const exporter = $state({
   /** The project (its path) the fields were loaded for. */
@@ -34,6 +41,8 @@ export const exporter = $state({
   report: null as Report | null,
   /** The settings the preview was made with (JSON), to tell when it is out of date. */
   previewed: "",
+  /** The "Chapters of" the preview was made with (null: automatic). */
+  previewedKind: null as ItemKind | null,
   previewing: false,
   replacements: null as Replacement[] | null,
   running: null as ExportTarget | null,
@@ -64,6 +73,30 @@ export function previewStale(): boolean {
 }
 
 /**
+ * The themes or codes to choose chapters from, most mentioned first: those of the last
+ * preview, when it was made for the "Chapters of" now chosen; else null (preview again).
+ */
+export function itemCandidates(): MatrixRow[] | null {
+  const f = exporter.form;
+  const r = exporter.report;
+  if (!f || !r || (f.kind || null) !== exporter.previewedKind) return null;
+  return r.matrix.rows;
+}
+
+/**
+ * "Chosen" with nothing checked among the listed themes or codes: nothing to preview. (When
+ * the list needs a preview first, one is made with the most mentioned, to list them.)
+ */
+export function previewBlocked(): boolean {
+  return exporter.form != null && nothingChosen(exporter.form) && itemCandidates() != null;
+}
+
+/** "Chosen" with nothing checked: no report to write. */
+export function reportBlocked(): boolean {
+  return exporter.form != null && nothingChosen(exporter.form);
+}
+
+/**
  * Opens the page: the saved settings of this project (the fields are kept while the same
  * project stays open), then the preview and the replacements.
  */
@@ -72,6 +105,7 @@ export async function openExport(): Promise<void> {
   if (exporter.path !== path || !exporter.form) {
     exporter.report = null;
     exporter.previewed = "";
+    exporter.previewedKind = null;
     exporter.replacements = null;
     exporter.outcome = null;
     try {
@@ -98,7 +132,7 @@ const latestPreview = latestOnly();
 /** Asks the core for the report the fields describe. */
 export function preview(): Promise<void> {
   const settings = currentSettings();
-  if (!settings) return Promise.resolve();
+  if (!settings || previewBlocked()) return Promise.resolve();
   exporter.previewing = true;
   return new Promise((done) =>
     latestPreview(
@@ -106,6 +140,7 @@ export function preview(): Promise<void> {
       (r) => {
         exporter.report = r;
         exporter.previewed = JSON.stringify(settings);
+        exporter.previewedKind = settings.kind;
       },
       fail,
       () => {
@@ -153,6 +188,7 @@ export async function savePersonal(): Promise<void> {
 export async function writeExport(target: ExportTarget): Promise<void> {
   const s = currentSettings();
   if (!s || exporter.running) return;
+  if (reportTarget(target) && reportBlocked()) return;
   exporter.running = target;
   exporter.cancelling = false;
   exporter.progress = null;
@@ -163,7 +199,7 @@ export async function writeExport(target: ExportTarget): Promise<void> {
   };
   try {
     let outcome: ExportOutcome | null;
-    if (target === "docx" || target === "html") {
+    if (reportTarget(target)) {
       outcome = await api.exportReport(s, target === "docx", channel);
     } else if (target === "xlsx") {
       outcome = await api.exportQuotes(

@@ -73,7 +73,7 @@ pub fn run(dir: &Path, a: &Args) {
     let mut p = Project::open(&demo).unwrap();
     for (name, lang) in [("report.docx", Language::Fi), ("report.html", Language::En)] {
         let settings = ReportSettings::new(lang);
-        let secs = three(dir, name, |out| {
+        let secs = three(dir, &format!("demo-{name}"), |out| {
             p.export_report(&settings, out, false, &mut |_, _| true).unwrap();
         });
         println!("  {} of {}: median {secs:.2} s (target < 3 s)", name, demo.display());

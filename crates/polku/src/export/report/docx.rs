@@ -199,24 +199,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>> {
         if let Some(d) = &c.description {
             doc = doc.add_paragraph(text(d));
         }
-        let mut facts = format!("{}: {} {}", w.mentioned_by, c.mentions, w.respondents);
-        if let Some(s) = c.share {
-            facts.push_str(&format!(" ({} %)", number(l, s, 1)));
-        }
-        if let Some(s) = c.sentiment {
-            facts.push_str(&format!(" · {} {}", w.sentiment, number(l, s, 2)));
-        }
-        if let Some(i) = c.impact {
-            facts.push_str(&format!(
-                " · {} {} ({} {} … {})",
-                w.col_impact.to_lowercase(),
-                number(l, i.value, 1),
-                w.interval,
-                number(l, i.low, 1),
-                number(l, i.high, 1)
-            ));
-        }
-        doc = doc.add_paragraph(note(&facts));
+        doc = doc.add_paragraph(note(&c.facts));
         if !c.summary.is_empty() {
             doc = doc.add_paragraph(heading(2, w.summary, None, false));
             for s in &c.summary {

@@ -104,25 +104,7 @@ pub fn render(r: &Report) -> String {
         if let Some(d) = &c.description {
             let _ = write!(h, "<p>{}</p>", escape(d));
         }
-        let mut facts = format!("{}: {} {}", w.mentioned_by, c.mentions, w.respondents);
-        if let Some(s) = c.share {
-            let _ = write!(facts, " ({} %)", number(l, s, 1));
-        }
-        if let Some(s) = c.sentiment {
-            let _ = write!(facts, " · {} {}", w.sentiment, number(l, s, 2));
-        }
-        if let Some(i) = c.impact {
-            let _ = write!(
-                facts,
-                " · {} {} ({} {} … {})",
-                w.col_impact.to_lowercase(),
-                number(l, i.value, 1),
-                w.interval,
-                number(l, i.low, 1),
-                number(l, i.high, 1)
-            );
-        }
-        let _ = write!(h, "<p class=\"note\">{}</p>", escape(&facts));
+        let _ = write!(h, "<p class=\"note\">{}</p>", escape(&c.facts));
         if !c.summary.is_empty() {
             let _ = write!(h, "<h3>{}</h3><ul class=\"summary\">", w.summary);
             for s in &c.summary {

@@ -83,6 +83,8 @@ pub struct ReportQuote {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Chapter {
     pub title: String,
+    /// Mentions, share, sentiment and impact in one line, as the report prints them.
+    pub facts: String,
     pub description: Option<String>,
     pub summary: Vec<String>,
     /// Respondents who mention it, their share of those with text (%), mean sentiment.
@@ -111,11 +113,54 @@ pub struct Method {
     pub replacements: u32,
 }
 
+/// The headings and labels of a report in its language, for a preview that reads as the
+/// report will.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportLabels {
+    pub contents: String,
+    pub findings: String,
+    pub no_findings: String,
+    pub chapters: String,
+    pub summary: String,
+    pub quotes: String,
+    pub by_phase: String,
+    pub mentioned_by: String,
+    pub respondents: String,
+    pub sentiment: String,
+    pub method: String,
+    pub period: String,
+    pub author: String,
+    pub created: String,
+}
+
+impl ReportLabels {
+    fn of(w: &Words) -> ReportLabels {
+        ReportLabels {
+            contents: w.contents.into(),
+            findings: w.findings.into(),
+            no_findings: w.no_findings.into(),
+            chapters: w.chapters.into(),
+            summary: w.summary.into(),
+            quotes: w.quotes.into(),
+            by_phase: w.by_phase.into(),
+            mentioned_by: w.mentioned_by.into(),
+            respondents: w.respondents.into(),
+            sentiment: w.sentiment.into(),
+            method: w.method.into(),
+            period: w.period.into(),
+            author: w.author.into(),
+            created: w.created.into(),
+        }
+    }
+}
+
 /// A report's content, in its language, anonymised as asked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Report {
     pub language: Language,
+    pub labels: ReportLabels,
     pub title: String,
     pub project: String,
     pub author: String,
@@ -247,14 +292,16 @@ impl Project {
                 ItemKind::Theme => None,
             };
             let share = dash.drivers.drivers.iter().find(|d| d.item.id == id);
+            let impact = share.and_then(|d| d.impact);
             chapters.push(Chapter {
                 title: row.item.label.clone(),
+                facts: chapter_facts(lang, row.mentions, share.map(|d| d.share), row.sentiment, impact),
                 description: description.map(|d| a.text(&d)),
                 summary: summary.iter().map(|s| a.text(s)).collect(),
                 mentions: row.mentions,
                 share: share.map(|d| d.share),
                 sentiment: row.sentiment,
-                impact: share.and_then(|d| d.impact),
+                impact,
                 phases: dash
                     .matrix
                     .columns
@@ -289,6 +336,7 @@ impl Project {
         progress(chosen.len(), chosen.len());
         let report = Report {
             language: lang,
+            labels: ReportLabels::of(w),
             title: if settings.title.trim().is_empty() { w.report.to_string() } else { settings.title.clone() },
             project: a.text(&self.name()?),
             author: settings.author.clone(),
@@ -400,6 +448,35 @@ fn one_per_source(rows: Vec<(Id, String)>) -> Vec<String> {
         .map(|(_, t)| t)
         .take(SUMMARY_SENTENCES)
         .collect()
+}
+
+/// A chapter's figures in one line: mentions, share, sentiment and impact with its interval.
+fn chapter_facts(
+    lang: Language,
+    mentions: u32,
+    share: Option<f64>,
+    sentiment: Option<f64>,
+    impact: Option<Difference>,
+) -> String {
+    let w = Words::of(lang);
+    let mut facts = format!("{}: {mentions} {}", w.mentioned_by, w.respondents);
+    if let Some(s) = share {
+        facts.push_str(&format!(" ({} %)", number(lang, s, 1)));
+    }
+    if let Some(s) = sentiment {
+        facts.push_str(&format!(" · {} {}", w.sentiment, number(lang, s, 2)));
+    }
+    if let Some(i) = impact {
+        facts.push_str(&format!(
+            " · {} {} ({} {} … {})",
+            w.col_impact.to_lowercase(),
+            number(lang, i.value, 1),
+            w.interval,
+            number(lang, i.low, 1),
+            number(lang, i.high, 1)
+        ));
+    }
+    facts
 }
 
 /// A number as the report's language writes it: decimal comma and a real minus in Finnish.
