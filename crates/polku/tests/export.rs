@@ -172,6 +172,11 @@ fn the_quote_workbook_reads_back_with_types_and_exact_quotes() {
     assert_eq!(dated, 3);
     let codebook = book.worksheet_range("Codebook").unwrap();
     assert_eq!(codebook.get((1, 2)).unwrap().to_string(), "Billing and invoices");
+    // A cancelled export leaves nothing behind.
+    let cancelled = dir.path().join("cancelled.xlsx");
+    let err = p.export_quotes(&request, &cancelled, false, &mut |_, _| false).unwrap_err();
+    assert_eq!(err.kind(), "cancelled");
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains("cancelled")));
     // Never over an existing file unless asked.
     let again = p.export_quotes(&request, &path, false, &mut |_, _| true).unwrap_err();
     assert!(again.to_string().contains("already exists"), "{again}");
@@ -201,4 +206,26 @@ fn a_report_speaks_its_language_whatever_the_data() {
     settings.author = "Konsultti".into();
     p.save_report_settings(&settings).unwrap();
     assert_eq!(p.export_settings(Language::En).unwrap().report.author, "Konsultti");
+}
+
+#[test]
+fn testimonials_are_promoters_who_consented() {
+    let (dir, mut p) = personal_project();
+    let (sources, _) = p.sources(&Default::default()).unwrap();
+    // Every survey answer consents; only the promoters (9 and 10) are testimonials.
+    for s in sources.iter().filter(|s| s.score.is_some()) {
+        p.set_source_attribute(s.id, "Marketing consent", AttrValue::Boolean(true)).unwrap();
+    }
+    let list = p.testimonials().unwrap();
+    let scores: Vec<f64> = list.iter().map(|t| t.score.value).collect();
+    assert_eq!(scores, [10.0, 9.0], "newest first, the detractor left out");
+    // Consent withdrawn: gone.
+    let ten = sources.iter().find(|s| s.score.as_ref().is_some_and(|x| x.value == 10.0)).unwrap();
+    p.set_source_attribute(ten.id, "Marketing consent", AttrValue::Boolean(false)).unwrap();
+    assert_eq!(p.testimonials().unwrap().len(), 1);
+    let path = dir.path().join("t.html");
+    let outcome = p.export_testimonials(Language::En, true, &path, false).unwrap();
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert_eq!((outcome.items, html.matches("<blockquote").count()), (1, 1));
+    assert!(html.contains("[email 1]") && !html.contains("liisa.korhonen"), "{html}");
 }
