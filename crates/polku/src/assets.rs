@@ -33,7 +33,7 @@ impl Asset {
         }
     }
 
-    fn from_env(self) -> Option<PathBuf> {
+    fn overridden(self) -> Option<PathBuf> {
         match self {
             Asset::Models => std::env::var_os("POLKU_MODELS").map(PathBuf::from),
             Asset::Lemmas => std::env::var_os("POLKU_LEMMAS").map(PathBuf::from),
@@ -43,7 +43,7 @@ impl Asset {
 
     /// Where this kind of data lives (see the module doc for the order).
     pub fn dir(self) -> PathBuf {
-        if let Some(dir) = self.from_env() {
+        if let Some(dir) = self.overridden() {
             return dir;
         }
         let installed = std::env::current_exe()

@@ -176,7 +176,11 @@ fn the_quote_workbook_reads_back_with_types_and_exact_quotes() {
     let cancelled = dir.path().join("cancelled.xlsx");
     let err = p.export_quotes(&request, &cancelled, false, &mut |_, _| false).unwrap_err();
     assert_eq!(err.kind(), "cancelled");
-    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains("cancelled")));
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains("cancelled")));
     // Never over an existing file unless asked.
     let again = p.export_quotes(&request, &path, false, &mut |_, _| true).unwrap_err();
     assert!(again.to_string().contains("already exists"), "{again}");

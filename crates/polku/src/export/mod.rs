@@ -133,7 +133,7 @@ mod tests {
     fn a_failed_export_leaves_nothing_and_an_existing_file_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.html");
-        let err = write_file(&path, false, &mut |w: &mut dyn Write| {
+        let err = write_file(&path, false, |w: &mut dyn Write| {
             w.write_all(b"half").unwrap();
             Err(Error::Cancelled)
         });

@@ -78,6 +78,13 @@ pub struct QuoteTable {
     pub rows: Vec<QuoteRow>,
 }
 
+/// A span of a source: (source, start, end).
+type Place = (Id, i64, i64);
+/// A coded span of a source: (start, end, what is on it).
+type Coded = (i64, i64, Span);
+/// A theme sentence of a source: (start, end, themes, sentiment).
+type Themed = (i64, i64, Vec<usize>, Option<f64>);
+
 struct SourceInfo {
     title: String,
     kind: SourceKind,
@@ -229,7 +236,7 @@ impl Project {
         }
 
         // Theme sentences: (source, start, end) → themes and sentiment.
-        let mut sentences: BTreeMap<(Id, i64, i64), (Vec<usize>, Option<f64>)> = BTreeMap::new();
+        let mut sentences: BTreeMap<Place, (Vec<usize>, Option<f64>)> = BTreeMap::new();
         let mut st = conn.prepare(
             "SELECT s.source_id, s.start, s.end, s.sentiment, ts.theme_id
              FROM theme_sentences ts JOIN sentences s ON s.id = ts.sentence_id
@@ -251,8 +258,7 @@ impl Project {
 
         // One pass per source, coded spans first, then theme sentences, each in text order.
         let mut out = Vec::with_capacity(spans.len() + sentences.len());
-        let mut by_source: BTreeMap<Id, (Vec<(i64, i64, Span)>, Vec<(i64, i64, Vec<usize>, Option<f64>)>)> =
-            BTreeMap::new();
+        let mut by_source: BTreeMap<Id, (Vec<Coded>, Vec<Themed>)> = BTreeMap::new();
         for ((source, start, end), span) in spans {
             by_source.entry(source).or_default().0.push((start, end, span));
         }

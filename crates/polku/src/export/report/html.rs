@@ -51,7 +51,7 @@ pub fn render(r: &Report) -> String {
     if !r.author.trim().is_empty() {
         let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", w.author, escape(&r.author));
     }
-    let _ = write!(h, "<dt>{}</dt><dd>{}</dd></dl></section>\n", w.created, escape(&r.created));
+    let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd></dl></section>", w.created, escape(&r.created));
 
     // Contents.
     let _ = write!(h, "<nav><h2>{}</h2><ol>", w.contents);
@@ -83,16 +83,16 @@ pub fn render(r: &Report) -> String {
     h.push_str("</section>\n");
 
     // Matrix and drivers.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<section id=\"matrix\"><h2>{}</h2>{}<p class=\"note\">{}</p></section>\n",
+        "<section id=\"matrix\"><h2>{}</h2>{}<p class=\"note\">{}</p></section>",
         w.matrix,
         svg::matrix(r, w.matrix),
         w.matrix_note
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<section id=\"drivers\"><h2>{}</h2>{}<p class=\"note\">{}</p></section>\n",
+        "<section id=\"drivers\"><h2>{}</h2>{}<p class=\"note\">{}</p></section>",
         w.drivers,
         svg::drivers(r, w.drivers),
         w.drivers_note
@@ -162,9 +162,9 @@ pub fn render(r: &Report) -> String {
     for (term, def) in w.definitions {
         let _ = write!(h, "<dt><strong>{term}</strong></dt><dd>{def}</dd>");
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</dl><p class=\"note\">{}</p></section>\n",
+        "</dl><p class=\"note\">{}</p></section>",
         if m.anonymised { w.anonymised } else { w.not_anonymised }
     );
     h.push_str("</body>\n</html>\n");
