@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, checks formatting and lints (rustfmt, clippy with
 # warnings as errors, svelte-check inside the UI build), builds the UI and runs its unit tests,
-# then the whole Rust workspace's tests (core, CLI end-to-end, demo material, desktop shell),
+# then the whole Rust workspace's tests (core, CLI end-to-end, demo material, exports opened by
+# LibreOffice and Chromium, desktop shell), the Debian package (built and checked),
 # and the rust-bert backend's tests. A run leaves `git status` clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."

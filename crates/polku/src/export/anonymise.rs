@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::words::Words;
 use super::Language;
+use crate::import::transcript::is_role_label;
 use crate::{Project, Result};
 
 /// What kind of personal data a replacement stands for.
@@ -54,32 +55,6 @@ pub struct Replacement {
     /// Times it was replaced in the text exported so far (names in columns not counted).
     pub in_text: u32,
 }
-
-/// Speaker labels that name a role, not a person: kept as they are.
-const ROLE_LABELS: [&str; 22] = [
-    "q",
-    "a",
-    "i",
-    "r",
-    "k",
-    "v",
-    "interviewer",
-    "interviewee",
-    "moderator",
-    "respondent",
-    "participant",
-    "customer",
-    "facilitator",
-    "speaker",
-    "haastattelija",
-    "haastateltava",
-    "vastaaja",
-    "asiakas",
-    "osallistuja",
-    "fasilitaattori",
-    "kysyjä",
-    "puhuja",
-];
 
 /// Finnish case endings and clitics a name may carry in running text (`Ainolle`, `Ainon`).
 const FINNISH_ENDINGS: [&str; 39] = [
@@ -367,11 +342,6 @@ impl Anonymiser {
         }
         out
     }
-}
-
-fn is_role_label(speaker: &str) -> bool {
-    let s = speaker.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ').to_lowercase();
-    ROLE_LABELS.contains(&s.as_str())
 }
 
 /// Whether an attribute name says it holds personal data (the default when the project has

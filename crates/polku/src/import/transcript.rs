@@ -12,7 +12,9 @@ use regex::Regex;
 
 use crate::store::sources::NewSegment;
 
-const KNOWN_LABELS: [&str; 20] = [
+/// Speaker labels that name a role, not a person: a transcript's turns are recognised by them,
+/// and anonymisation leaves them as they are.
+const ROLE_LABELS: [&str; 25] = [
     "q",
     "a",
     "k",
@@ -33,7 +35,18 @@ const KNOWN_LABELS: [&str; 20] = [
     "kysyjä",
     "vastaus",
     "kysymys",
+    "speaker",
+    "puhuja",
+    "facilitator",
+    "fasilitaattori",
+    "osallistuja",
 ];
+
+/// Whether a speaker label names a role ("Haastattelija", "Q", "Speaker 2"), not a person.
+pub(crate) fn is_role_label(label: &str) -> bool {
+    let key = label.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ').to_lowercase();
+    ROLE_LABELS.contains(&key.as_str())
+}
 
 fn inline_label() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -123,7 +136,7 @@ pub fn segment(text: &str) -> Vec<NewSegment> {
     let is_speaker = |label: &str| {
         let key = label.to_lowercase();
         label.split_whitespace().count() <= 4
-            && (KNOWN_LABELS.contains(&key.as_str()) || counts.get(&key).copied().unwrap_or(0) >= 2)
+            && (ROLE_LABELS.contains(&key.as_str()) || counts.get(&key).copied().unwrap_or(0) >= 2)
     };
     let turn_lines =
         marks.iter().filter(|m| matches!(m, Some(Mark::Inline(l, ..) | Mark::Header(l, _)) if is_speaker(l))).count();
