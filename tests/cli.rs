@@ -233,3 +233,19 @@ fn a_dry_run_shows_how_an_export_is_read_and_the_import_needs_one_command() {
     ok(&["import", proj, file, "--new-phases"]);
     assert_eq!(json(&["--json", "stats", proj])["sources"], 60);
 }
+
+#[test]
+fn new_on_a_full_disk_fails_cleanly_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("full.polku");
+    // A file-size limit of 1 KiB makes every write past it fail as a full disk does (EFBIG,
+    // with SIGXFSZ ignored so the process sees the error instead of being killed).
+    let script = format!("trap '' XFSZ; ulimit -f 2; exec '{}' new '{}'", env!("CARGO_BIN_EXE_polku"), path.display());
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    assert!(!out.status.success(), "polku new cannot succeed on a full disk");
+    assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty(), "it says why");
+    assert!(!path.exists(), "no file is left to block the next attempt");
+    // With room again, the same command works.
+    ok(&["new", path.to_str().unwrap()]);
+    assert!(path.exists());
+}

@@ -441,6 +441,49 @@ fn the_exports_of_the_tools_cx_teams_use_import_as_they_are() {
     }
 }
 
+/// Microsoft Forms downloads its responses as `.xlsx`: the same columns as its CSV fixture, with
+/// the times as real spreadsheet date-times and the scores as numbers.
+#[test]
+fn a_microsoft_forms_workbook_imports_like_its_csv() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let (dir, mut p) = common::project();
+    let mut rdr = csv::Reader::from_path(export_path("microsoft-forms.csv")).unwrap();
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let time = Format::new().set_num_format("m/d/yy h:mm:ss");
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let mut rows = 0;
+    for (r, record) in rdr.records().enumerate() {
+        let record = record.unwrap();
+        for (c, cell) in record.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(cell, "%m/%d/%y %H:%M:%S") {
+                let d = ExcelDateTime::parse_from_str(&t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap();
+                ws.write_datetime_with_format(r, c, &d, &time).unwrap();
+            } else if let Ok(n) = cell.parse::<f64>() {
+                ws.write_number(r, c, n).unwrap();
+            } else {
+                ws.write_string(r, c, cell).unwrap();
+            }
+        }
+        rows += 1;
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let opts = ImportOptions { create_phases: true, ..Default::default() };
+    let r = common::import(&mut p, &dir, "Kotiverkko NPS.xlsx", &bytes, &opts).unwrap();
+    assert_eq!(r.sources, rows);
+    let (sources, _) = p.sources(&Default::default()).unwrap();
+    assert_eq!(sources[0].date.as_deref(), Some("2024-03-03"));
+    let (nps, n) = raw_nps("microsoft-forms.csv", 1, "How likely");
+    let scored: Vec<f64> = sources.iter().filter_map(|s| s.score.as_ref().map(|x| x.value)).collect();
+    let share = |f: &dyn Fn(f64) -> bool| scored.iter().filter(|&&s| f(s)).count() as f64 / scored.len() as f64;
+    assert_eq!(scored.len(), n);
+    assert!((100.0 * (share(&|s| s >= 9.0) - share(&|s| s <= 6.0)) - nps).abs() < 1e-9);
+}
+
 #[test]
 fn a_real_nps_export_with_day_first_times_and_new_stages_imports_in_one_command() {
     let (_dir, mut p) = common::project();
