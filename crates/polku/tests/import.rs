@@ -579,6 +579,33 @@ fn a_sheet_spanning_billions_of_cells_is_refused_not_allocated() {
 }
 
 #[test]
+fn an_opendocument_sheet_that_repeats_a_cell_a_billion_times_is_refused_not_expanded() {
+    let (dir, mut p) = common::project();
+    let ods = |rows: u32, cols: u32| {
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string"><text:p>comment</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{cols}"/><table:table-cell office:value-type="string"><text:p>Hyvä palvelu</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.start_file("META-INF/manifest.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+        zip.start_file("content.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        buf.into_inner()
+    };
+    let err = common::import(&mut p, &dir, "far.ods", &ods(1_000_000, 16_000), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("1000001 rows × 16001 columns"), "{err}");
+    assert_eq!(common::source_count(&p), 0);
+    // A small sheet of the same shape imports.
+    let r = common::import(&mut p, &dir, "near.ods", &ods(3, 0), &Default::default()).unwrap();
+    assert_eq!(r.sources, 3);
+}
+
+#[test]
 fn a_word_zip_bomb_stops_at_the_limit() {
     let (dir, mut p) = common::project();
     let mut buf = std::io::Cursor::new(Vec::new());

@@ -224,9 +224,13 @@ pub fn read_jsonl(file: &str, text: &str) -> Result<Table> {
     Ok(Table::new(header, rows))
 }
 
-/// Reads the first (or the named) sheet of an `.xlsx`, `.xlsm`, `.xls` or `.ods` workbook.
+/// Reads the first (or the named) sheet of an `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` workbook.
 pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
+    // An OpenDocument workbook is expanded whole when it is opened: measure its sheets first.
+    if let Some((sheet, rows, cols)) = ods_largest_sheet(bytes) {
+        check_span(file, &sheet, rows, cols)?;
+    }
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| Error::import(file, Location::File, format!("not a readable spreadsheet: {e}")))?;
     let names = wb.sheet_names();
@@ -238,8 +242,26 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
             names.first().cloned().ok_or_else(|| Error::import(file, Location::File, "the workbook has no sheets"))?
         }
     };
-    if let calamine::Sheets::Xlsx(x) = &mut wb {
-        check_extent(file, &name, x)?;
+    // The reader holds a sheet's whole span: measure it first, without holding it.
+    let span = match &mut wb {
+        calamine::Sheets::Xlsx(x) => match x.worksheet_cells_reader(&name) {
+            Ok(mut cells) => {
+                Some(span_of(|| cells.next_cell().map(|c| c.map(|c| c.get_position())).map_err(|e| e.to_string())))
+            }
+            Err(_) => None,
+        },
+        calamine::Sheets::Xlsb(x) => match x.worksheet_cells_reader(&name) {
+            Ok(mut cells) => {
+                Some(span_of(|| cells.next_cell().map(|c| c.map(|c| c.get_position())).map_err(|e| e.to_string())))
+            }
+            Err(_) => None,
+        },
+        // Checked above; a .xls sheet holds at most 65,536 × 256 cells.
+        calamine::Sheets::Ods(_) | calamine::Sheets::Xls(_) => None,
+    };
+    if let Some(span) = span {
+        let (rows, cols) = span.map_err(|e| Error::import(file, Location::Part(format!("sheet '{name}'")), e))?;
+        check_span(file, &name, rows, cols)?;
     }
     let range = wb
         .worksheet_range(&name)
@@ -292,25 +314,27 @@ pub fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result
 /// file with one cell at `A1` and one at `XFD1048576` (17 billion cells) is refused up front.
 pub const MAX_SHEET_CELLS: u64 = 50_000_000;
 
-/// Refuses an `.xlsx` sheet whose used cells span more than [`MAX_SHEET_CELLS`], reading its
-/// cells as a stream first.
-fn check_extent<RS: std::io::Read + std::io::Seek>(file: &str, name: &str, x: &mut calamine::Xlsx<RS>) -> Result<()> {
-    let part = || Location::Part(format!("sheet '{name}'"));
-    let Ok(mut cells) = x.worksheet_cells_reader(name) else { return Ok(()) };
+/// The rows × columns a sheet's used cells span, from a stream of their positions.
+fn span_of(
+    mut next: impl FnMut() -> std::result::Result<Option<(u32, u32)>, String>,
+) -> std::result::Result<(u64, u64), String> {
     let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
-    while let Some(cell) = cells.next_cell().map_err(|e| Error::import(file, part(), e.to_string()))? {
-        let (r, c) = cell.get_position();
+    while let Some((r, c)) = next()? {
         lo = (lo.0.min(r), lo.1.min(c));
         hi = (hi.0.max(r), hi.1.max(c));
     }
     if lo.0 == u32::MAX {
-        return Ok(());
+        return Ok((0, 0));
     }
-    let (rows, cols) = (u64::from(hi.0 - lo.0) + 1, u64::from(hi.1 - lo.1) + 1);
-    if rows * cols > MAX_SHEET_CELLS {
+    Ok((u64::from(hi.0 - lo.0) + 1, u64::from(hi.1 - lo.1) + 1))
+}
+
+/// Refuses a sheet whose used cells span more than [`MAX_SHEET_CELLS`].
+fn check_span(file: &str, sheet: &str, rows: u64, cols: u64) -> Result<()> {
+    if rows.saturating_mul(cols) > MAX_SHEET_CELLS {
         return Err(Error::import(
             file,
-            part(),
+            Location::Part(format!("sheet '{sheet}'")),
             format!(
                 "the used cells span {rows} rows × {cols} columns; Polku reads sheets of up to {} million cells",
                 MAX_SHEET_CELLS / 1_000_000
@@ -318,6 +342,67 @@ fn check_extent<RS: std::io::Read + std::io::Seek>(file: &str, name: &str, x: &m
         ));
     }
     Ok(())
+}
+
+/// The OpenDocument sheet whose used cells span the most (name, rows, columns), read from
+/// `content.xml` as a stream: rows and cells may say they repeat (`number-rows-repeated`,
+/// `number-columns-repeated`), which the reader would expand in memory. `None` for a file that
+/// is not an OpenDocument spreadsheet (or whose content cannot be read: the reader says why).
+fn ods_largest_sheet(bytes: &[u8]) -> Option<(String, u64, u64)> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut mime = String::new();
+    std::io::Read::read_to_string(&mut std::io::Read::take(zip.by_name("mimetype").ok()?, 64), &mut mime).ok()?;
+    if mime.trim() != "application/vnd.oasis.opendocument.spreadsheet" {
+        return None;
+    }
+    let content = zip.by_name("content.xml").ok()?;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeats = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name).ok().flatten().and_then(|a| a.value.parse().ok()).unwrap_or(1)
+    };
+    let mut largest: Option<(String, u64, u64)> = None;
+    let mut sheet = String::new();
+    let (mut row, mut col, mut row_repeat, mut rows, mut cols) = (0u64, 0u64, 1u64, 0u64, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let event = xml.read_event_into(&mut buf).ok()?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "table:table" => {
+                    let name = e.try_get_attribute("table:name").ok().flatten();
+                    sheet = name.map(|a| a.value.into_owned()).unwrap_or_default();
+                    (row, rows, cols) = (0, 0, 0);
+                }
+                "table:table-row" => {
+                    row_repeat = repeats(e, "table:number-rows-repeated");
+                    col = 0;
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    col = col.saturating_add(repeats(e, "table:number-columns-repeated"));
+                    // A cell with a value or any content makes the span reach it.
+                    if e.try_get_attribute("office:value-type").ok().flatten().is_some()
+                        || matches!(event, Event::Start(_))
+                    {
+                        cols = cols.max(col);
+                        rows = rows.max(row.saturating_add(row_repeat));
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "table:table-row" => row = row.saturating_add(row_repeat),
+                "table:table" if largest.as_ref().is_none_or(|l| l.1 * l.2 < rows.saturating_mul(cols)) => {
+                    largest = Some((sheet.clone(), rows, cols));
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    largest
 }
 
 /// The sources a table turns into, and what the import must still settle.
