@@ -11,14 +11,14 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # headless runs, screenshots and end-to-end tests; libtorch 1.13 and OpenBLAS for the optional
 # rust-bert embedding backend (`--features rust-bert`, built with LIBTORCH=/usr); LibreOffice,
 # poppler and Chromium to open what Polku exports (Word reports and workbooks converted, HTML
-# reports printed) in the export tests.
+# reports printed) in the export tests; xmllint to validate REFI-QDA exports against their schemas.
 APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth imagemagick
   python3-pip python3-numpy unzip
   libtorch-dev libopenblas0-pthread
-  libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium
+  libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium libxml2-utils
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -64,6 +64,20 @@ pub enum ExportWhat {
         #[command(flatten)]
         common: Common,
     },
+    /// The whole project as a REFI-QDA archive (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+    Qdpx {
+        #[arg(short, long)]
+        out: PathBuf,
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// The codebook as a REFI-QDA codebook (.qdc).
+    Qdc {
+        #[arg(short, long)]
+        out: PathBuf,
+        #[arg(long)]
+        overwrite: bool,
+    },
     /// What anonymisation replaces, with how often it occurs in the text.
     Anonymisation {
         /// Report language of the pseudonyms: en or fi.
@@ -158,6 +172,8 @@ pub fn run(p: &mut Project, what: ExportWhat, out: &Out) -> Result<()> {
         ExportWhat::Testimonials { out: path, common } => {
             p.export_testimonials(common.language()?, !common.no_anonymise, &path, common.overwrite)?
         }
+        ExportWhat::Qdpx { out: path, overwrite } => p.export_qdpx(&path, overwrite)?,
+        ExportWhat::Qdc { out: path, overwrite } => p.export_qdc(&path, overwrite)?,
         ExportWhat::Anonymisation { lang, words, personal } => {
             bar.finish_and_clear();
             if let Some(words) = words {

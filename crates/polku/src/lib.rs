@@ -14,6 +14,7 @@ pub mod language;
 pub mod metrics;
 pub mod project;
 pub mod recent;
+pub mod refi;
 mod schema;
 pub mod search;
 pub mod stats;

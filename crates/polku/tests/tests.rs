@@ -19,6 +19,7 @@ mod metrics;
 mod model_quality;
 mod models;
 mod project_file;
+mod refi;
 mod robustness;
 mod search;
 

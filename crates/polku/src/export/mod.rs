@@ -75,6 +75,17 @@ pub struct ExportOutcome {
 }
 
 impl ExportOutcome {
+    /// An export that is not anonymised (a project exchanged with another tool).
+    pub(crate) fn of_file(path: &Path, items: usize) -> ExportOutcome {
+        ExportOutcome {
+            path: path.display().to_string(),
+            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            items: items as u32,
+            anonymised: false,
+            replacements: 0,
+        }
+    }
+
     fn of(path: &Path, items: usize, anonymiser: &Anonymiser) -> ExportOutcome {
         ExportOutcome {
             path: path.display().to_string(),
