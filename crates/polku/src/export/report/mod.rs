@@ -135,12 +135,12 @@ pub struct ReportLabels {
 }
 
 impl ReportLabels {
-    fn of(w: &Words) -> ReportLabels {
+    fn of(w: &Words, kind: ItemKind) -> ReportLabels {
         ReportLabels {
             contents: w.contents.into(),
             findings: w.findings.into(),
             no_findings: w.no_findings.into(),
-            chapters: w.chapters.into(),
+            chapters: (if kind == ItemKind::Code { w.code_chapters } else { w.chapters }).into(),
             summary: w.summary.into(),
             quotes: w.quotes.into(),
             by_phase: w.by_phase.into(),
@@ -336,7 +336,7 @@ impl Project {
         progress(chosen.len(), chosen.len());
         let report = Report {
             language: lang,
-            labels: ReportLabels::of(w),
+            labels: ReportLabels::of(w, kind),
             title: if settings.title.trim().is_empty() { w.report.to_string() } else { settings.title.clone() },
             project: a.text(&self.name()?),
             author: settings.author.clone(),
