@@ -323,8 +323,8 @@ fn refs(w: &mut Xml, name: &str, targets: &[String]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The codes under `parent`, nested.
-fn codes(w: &mut Xml, x: &Exchange, parent: Option<Id>) -> std::io::Result<()> {
+/// The codes under `parent`, nested; with note references in a project (a `.qdc` has no notes).
+fn codes(w: &mut Xml, x: &Exchange, parent: Option<Id>, notes: bool) -> std::io::Result<()> {
     for c in x.codes.iter().filter(|c| c.parent == parent) {
         w.create_element("Code")
             .with_attributes([
@@ -337,8 +337,10 @@ fn codes(w: &mut Xml, x: &Exchange, parent: Option<Id>) -> std::io::Result<()> {
                 if !c.description.is_empty() {
                     text_element(w, "Description", &c.description)?;
                 }
-                refs(w, "NoteRef", x.code_notes.get(&c.id).map(Vec::as_slice).unwrap_or(&[]))?;
-                codes(w, x, Some(c.id))
+                if notes {
+                    refs(w, "NoteRef", x.code_notes.get(&c.id).map(Vec::as_slice).unwrap_or(&[]))?;
+                }
+                codes(w, x, Some(c.id), notes)
             })?;
     }
     Ok(())
@@ -387,7 +389,7 @@ fn project_xml(x: &Exchange) -> std::io::Result<Vec<u8>> {
             }
             if !x.codes.is_empty() {
                 w.create_element("CodeBook").write_inner_content(|w| {
-                    w.create_element("Codes").write_inner_content(|w| codes(w, x, None)).map(|_| ())
+                    w.create_element("Codes").write_inner_content(|w| codes(w, x, None, true)).map(|_| ())
                 })?;
             }
             w.create_element("Variables").write_inner_content(|w| {
@@ -483,27 +485,7 @@ fn project_xml(x: &Exchange) -> std::io::Result<Vec<u8>> {
 fn codebook_xml(x: &Exchange) -> std::io::Result<Vec<u8>> {
     let mut w = start()?;
     w.create_element("CodeBook").with_attributes([("xmlns", CODEBOOK_NS), ("origin", "Polku")]).write_inner_content(
-        |w| w.create_element("Codes").write_inner_content(|w| codebook_codes(w, x, None)).map(|_| ()),
+        |w| w.create_element("Codes").write_inner_content(|w| codes(w, x, None, false)).map(|_| ()),
     )?;
     Ok(w.into_inner())
-}
-
-/// The codebook's codes: as in a project, without note references (a `.qdc` has no notes).
-fn codebook_codes(w: &mut Xml, x: &Exchange, parent: Option<Id>) -> std::io::Result<()> {
-    for c in x.codes.iter().filter(|c| c.parent == parent) {
-        w.create_element("Code")
-            .with_attributes([
-                ("guid", c.guid.as_str()),
-                ("name", c.name.as_str()),
-                ("isCodable", "true"),
-                ("color", c.color.as_str()),
-            ])
-            .write_inner_content(|w| {
-                if !c.description.is_empty() {
-                    text_element(w, "Description", &c.description)?;
-                }
-                codebook_codes(w, x, Some(c.id))
-            })?;
-    }
-    Ok(())
 }
