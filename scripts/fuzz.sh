@@ -17,6 +17,7 @@ declare -A IMPORTERS=(
   [csv]=csv,tsv,tab
   [jsonl]=jsonl,ndjson
   [spreadsheet]=xlsx,xlsm,xls,xlsb,ods
+  [refi]=qdpx,qdc
 )
 # Built once and copied, so editing or rebuilding the sources meanwhile does not touch the run.
 built=$(cargo test -p polku --test tests --release --no-run --locked --message-format=json \
@@ -37,7 +38,7 @@ run() { # run NAME FILTER [FUZZ_EXTENSIONS]
 if [ $# -gt 0 ]; then
   chosen=("$@")
 else
-  chosen=(text docx subtitles csv jsonl spreadsheet query table)
+  chosen=(text docx subtitles csv jsonl spreadsheet refi query table)
 fi
 for name in "${chosen[@]}"; do
   case "$name" in

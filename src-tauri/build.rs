@@ -70,6 +70,7 @@ fn main() {
         "export_report",
         "export_quotes",
         "export_testimonials",
+        "export_refi",
         "cancel_export",
     ])))
     .expect("failed to run tauri-build");

@@ -249,3 +249,28 @@ fn new_on_a_full_disk_fails_cleanly_and_leaves_no_file() {
     ok(&["new", path.to_str().unwrap()]);
     assert!(path.exists());
 }
+
+#[test]
+fn a_project_goes_to_another_qda_tool_and_back_in_two_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p.polku").display().to_string();
+    ok(&["new", &proj]);
+    let txt = write(dir.path(), "iv.txt", "Interviewer: How was it? 😀\n\nAino: The delivery was late.\n");
+    ok(&["import", &proj, &txt]);
+    ok(&["codes", &proj, "add", "Delivery"]);
+    ok(&["code", &proj, "Delivery", "--query", "late"]);
+    let qdpx = dir.path().join("p.qdpx").display().to_string();
+    let qdc = dir.path().join("book.qdc").display().to_string();
+    ok(&["export", &proj, "refi", "-o", &qdpx, "--offsets", "utf16"]);
+    ok(&["export", &proj, "refi", "--format", "qdc", "-o", &qdc]);
+    assert!(std::fs::read_to_string(&qdc).unwrap().contains("urn:QDA-XML:codebook:1.0"));
+
+    let copy = dir.path().join("copy.polku").display().to_string();
+    ok(&["new", &copy]);
+    let out = ok(&["import", &copy, &qdpx]);
+    assert!(out.contains("1 coding(s)") && out.contains("UTF-16"), "{out}");
+    let reports = json(&["import", &copy, &qdc]);
+    assert_eq!(reports[0]["exchange"]["codes_matched"], 1, "{reports}");
+    let hits = json(&["search", &copy, "code:Delivery"]);
+    assert!(hits.to_string().contains("late"), "{hits}");
+}

@@ -494,6 +494,20 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     let outcome = ui.wait_text("import-outcome", |t| t.contains("60"), "the file's 60 sources").await?;
     println!("    imported through the preview: {outcome}");
 
+    step("REFI-QDA: a project written by NVivo is imported with its codings, and what Polku cannot hold is listed");
+    ui.click("import-close").await?;
+    ui.click("import-files").await?;
+    let summary = ui
+        .wait_text("import-exchange", |t| t.contains('3') && t.contains('4'), "the NVivo project's sources and codings")
+        .await?;
+    ui.client
+        .execute("document.querySelector('[data-testid=\"import-left-out\"]').open = true;", vec![])
+        .await
+        .context("showing what was left out")?;
+    let left_out = ui.wait_text("import-left-out", |t| t.contains("picture"), "the left-out picture").await?;
+    ui.screenshot("refi-import").await?;
+    println!("    {summary}; {}", left_out.replace('\n', " | "));
+
     step("export: a Finnish report is previewed and written as Word, anonymised");
     ui.click("nav-export").await?;
     ui.wait_count("export-preview-chapter", 1).await?;
@@ -512,6 +526,18 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     let path = PathBuf::from(outcome.find('/').map_or("", |i| &outcome[i..]).split_whitespace().next().unwrap_or(""));
     let bytes = std::fs::read(&path).context(format!("reading the exported report {}", path.display()))?;
     check(bytes.starts_with(b"PK") && bytes.len() > 10_000, format!("{} is a Word document", path.display()))?;
+    println!("    {outcome}");
+
+    step("export: the project is written for other QDA tools as .qdpx");
+    ui.click("export-write-qdpx").await?;
+    let outcome = ui.wait_text("export-outcome", |t| t.contains(".qdpx"), "the written project").await?;
+    let path = PathBuf::from(outcome.find('/').map_or("", |i| &outcome[i..]).split_whitespace().next().unwrap_or(""));
+    let bytes = std::fs::read(&path).context(format!("reading the exported project {}", path.display()))?;
+    let qde = String::from_utf8_lossy(&bytes);
+    check(
+        bytes.starts_with(b"PK") && qde.contains("project.qde"),
+        format!("{} is a REFI-QDA archive", path.display()),
+    )?;
     println!("    {outcome}");
     Ok(())
 }
@@ -638,7 +664,12 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
         .env("POLKU_E2E_SAVE_DIR", mkdir(tmp.path().join("exports")))
         .env(
             "POLKU_E2E_PICK_FILES",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/polku/tests/fixtures/exports/nps-stages-dmy.csv"),
+            // One file per "Import files…" in turn.
+            std::env::join_paths(
+                ["exports/nps-stages-dmy.csv", "refi-qda/nvivo-like.qdpx"]
+                    .map(|f| Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/polku/tests/fixtures").join(f)),
+            )
+            .unwrap(),
         )
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())

@@ -10,6 +10,7 @@ use polku::export::report::ReportSettings;
 use polku::export::workbook::QuoteExport;
 use polku::export::{ExportOutcome, Language};
 use polku::metrics::{ItemKind, SliceBy};
+use polku::refi::{Offsets, RefiFormat};
 use polku::Project;
 
 use crate::metrics::FilterArgs;
@@ -64,15 +65,18 @@ pub enum ExportWhat {
         #[command(flatten)]
         common: Common,
     },
-    /// The whole project as a REFI-QDA archive (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
-    Qdpx {
-        #[arg(short, long)]
-        out: PathBuf,
+    /// REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette: the whole project (.qdpx)
+    /// or the codebook (.qdc).
+    #[command(visible_aliases = ["qdpx", "qdc"])]
+    Refi {
+        /// qdpx or qdc (default: from the output file's extension).
         #[arg(long)]
-        overwrite: bool,
-    },
-    /// The codebook as a REFI-QDA codebook (.qdc).
-    Qdc {
+        format: Option<String>,
+        /// How selection offsets are counted: characters (the standard; QualCoder, ATLAS.ti,
+        /// MAXQDA) or utf16 (NVivo). They differ only after an emoji or another character beyond
+        /// the Basic Multilingual Plane.
+        #[arg(long, default_value = "characters")]
+        offsets: String,
         #[arg(short, long)]
         out: PathBuf,
         #[arg(long)]
@@ -172,8 +176,9 @@ pub fn run(p: &mut Project, what: ExportWhat, out: &Out) -> Result<()> {
         ExportWhat::Testimonials { out: path, common } => {
             p.export_testimonials(common.language()?, !common.no_anonymise, &path, common.overwrite)?
         }
-        ExportWhat::Qdpx { out: path, overwrite } => p.export_qdpx(&path, overwrite)?,
-        ExportWhat::Qdc { out: path, overwrite } => p.export_qdc(&path, overwrite)?,
+        ExportWhat::Refi { format, offsets, out: path, overwrite } => {
+            p.export_refi(RefiFormat::choose(format.as_deref(), &path)?, Offsets::parse(&offsets)?, &path, overwrite)?
+        }
         ExportWhat::Anonymisation { lang, words, personal } => {
             bar.finish_and_clear();
             if let Some(words) = words {

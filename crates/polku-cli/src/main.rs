@@ -953,6 +953,33 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a REFI-QDA import brought in and left out, as lines for a person.
+fn exchange_summary(file: &str, x: &polku::refi::ExchangeSummary) -> String {
+    let mut s = format!(
+        "{file}: {} source(s), {} code(s) added and {} already in the codebook, {} coding(s), {} memo(s), {} case(s), {} attribute value(s)",
+        x.sources,
+        x.codes_added.len(),
+        x.codes_matched,
+        x.codings,
+        x.memos,
+        x.cases,
+        x.values
+    );
+    if !x.coders.is_empty() {
+        s += &format!("\n  coders: {}", x.coders.join(", "));
+    }
+    if x.offsets == polku::refi::Offsets::Utf16 {
+        s += "\n  selection offsets were read as UTF-16 code units (as NVivo writes them)";
+    }
+    for c in &x.codes_added {
+        s += &format!("\n  new code: {c}");
+    }
+    for l in &x.left_out {
+        s += &format!("\n  left out: {}: {}", l.item, l.reason);
+    }
+    s
+}
+
 fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> {
     let mut p = open(&a.project, coder)?;
     let opts = ImportOptions {
@@ -1005,13 +1032,16 @@ fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> 
     for o in &outcomes {
         match (&o.report, &o.error) {
             (Some(r), _) => {
-                out.message(&format!(
-                    "{}: {} source(s), {} segment(s){}",
-                    r.file,
-                    r.sources,
-                    r.segments,
-                    if r.skipped > 0 { format!(", {} empty row(s) skipped", r.skipped) } else { String::new() }
-                ));
+                match &r.exchange {
+                    Some(x) => out.message(&exchange_summary(&r.file, x)),
+                    None => out.message(&format!(
+                        "{}: {} source(s), {} segment(s){}",
+                        r.file,
+                        r.sources,
+                        r.segments,
+                        if r.skipped > 0 { format!(", {} empty row(s) skipped", r.skipped) } else { String::new() }
+                    )),
+                }
                 reports.push(serde_json::to_value(r)?);
             }
             (None, e) => {

@@ -28,16 +28,19 @@ fn extensions() -> Vec<&'static str> {
 }
 
 /// Bytes that look like real files as often as like noise: each importer's own framing with
-/// random content, well-formed Word documents and workbooks of random text, the same with random
+/// random content, well-formed Word documents, workbooks and REFI-QDA projects (with selections
+/// anywhere) of random text, the same with random
 /// bytes overwritten or cut off (what a damaged download looks like), or raw bytes.
 fn file_bytes() -> impl Strategy<Value = Vec<u8>> {
     let noise = proptest::collection::vec(any::<u8>(), 0..2048);
     let text = "[ -~äöÅ😀\n\r\t,;\"<>:.0-9]{0,400}";
     let cells = proptest::collection::vec(proptest::collection::vec(text, 1..4), 1..6);
     let paragraphs = proptest::collection::vec("[ -~äöÅ😀&<>]{0,120}", 0..8);
+    let selections = proptest::collection::vec((-2i64..500, -2i64..500), 0..6);
     let packaged = prop_oneof![
         paragraphs.prop_map(|ps| common::docx(&ps.iter().map(String::as_str).collect::<Vec<_>>())),
         cells.prop_map(|rows| common::xlsx(&rows)),
+        (text, selections).prop_map(|(t, sels)| common::qdpx(&t, &sels)),
     ];
     let damaged = (
         packaged.clone(),

@@ -1,5 +1,5 @@
 //! The Export page: report settings and preview, what anonymisation replaces, and writing a
-//! report, a quote workbook or testimonials where the user chooses in the native save dialog
+//! report, a quote workbook, testimonials or a REFI-QDA project or codebook where the user chooses in the native save dialog
 //! (which asks before replacing a file), with progress and cancel.
 
 use std::path::PathBuf;
@@ -11,6 +11,7 @@ use tauri::State;
 use polku::export::report::{Report, ReportSettings};
 use polku::export::workbook::QuoteExport;
 use polku::export::{ExportOutcome, ExportProgress, ExportSettings, Language, Replacement};
+use polku::refi::{Offsets, RefiFormat};
 
 use super::{report_progress, Res};
 use crate::AppState;
@@ -121,6 +122,24 @@ pub async fn export_testimonials(
 ) -> Res<Option<ExportOutcome>> {
     let Some(path) = save_path(&app, "testimonials.html", &[("HTML", &["html"])]) else { return Ok(None) };
     state.with(|p| p.export_testimonials(language, anonymise, &path, true)).map(Some)
+}
+
+/// Writes the project (`.qdpx`, offsets counted as `offsets` says) or its codebook (`.qdc`)
+/// for other QDA tools where the user chooses.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_refi(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    format: RefiFormat,
+    offsets: Offsets,
+) -> Res<Option<ExportOutcome>> {
+    let (name, filter) = match format {
+        RefiFormat::Qdpx => ("project.qdpx", ("REFI-QDA project", ["qdpx"])),
+        RefiFormat::Qdc => ("codebook.qdc", ("REFI-QDA codebook", ["qdc"])),
+    };
+    let Some(path) = save_path(&app, name, &[(filter.0, &filter.1)]) else { return Ok(None) };
+    state.with(|p| p.export_refi(format, offsets, &path, true)).map(Some)
 }
 
 /// Asks a running export to stop (nothing of it is left on disk).

@@ -60,9 +60,13 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Res<()> {
 #[specta::specta]
 pub async fn pick_files(app: tauri::AppHandle) -> Res<Vec<String>> {
     use tauri_plugin_dialog::DialogExt;
-    // The desktop end-to-end test cannot drive the native dialog; it names the files here.
+    // The desktop end-to-end test cannot drive the native dialog; it names the files here,
+    // one per dialog in turn (the last one again when they run out).
     if let Some(files) = std::env::var_os("POLKU_E2E_PICK_FILES") {
-        return Ok(std::env::split_paths(&files).map(|p| p.display().to_string()).collect());
+        static PICKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let files: Vec<String> = std::env::split_paths(&files).map(|p| p.display().to_string()).collect();
+        let n = PICKED.fetch_add(1, Ordering::SeqCst).min(files.len().saturating_sub(1));
+        return Ok(files.get(n).cloned().into_iter().collect());
     }
     let files = app
         .dialog()

@@ -164,6 +164,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             export::export_report,
             export::export_quotes,
             export::export_testimonials,
+            export::export_refi,
             export::cancel_export,
         ])
 }

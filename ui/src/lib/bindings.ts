@@ -171,6 +171,11 @@ export const commands = {
 	exportQuotes: (request: QuoteExport, onProgress: Channel<ExportProgress>) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_quotes", { request, onProgress })),
 	/**  Writes the testimonials as HTML snippets where the user chooses. */
 	exportTestimonials: (language: Language, anonymise: boolean) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_testimonials", { language, anonymise })),
+	/**
+	 *  Writes the project (`.qdpx`, offsets counted as `offsets` says) or its codebook (`.qdc`)
+	 *  for other QDA tools where the user chooses.
+	 */
+	exportRefi: (format: RefiFormat, offsets: Offsets) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_refi", { format, offsets })),
 	/**  Asks a running export to stop (nothing of it is left on disk). */
 	cancelExport: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_export")),
 };
@@ -510,6 +515,27 @@ export type ErrorReport = {
 	message: string,
 };
 
+/**  What a REFI-QDA import brought in. */
+export type ExchangeSummary = {
+	/**  `Project`'s `name`, or empty for a codebook. */
+	project: string,
+	sources: number,
+	/**  Codes new to the project, by path. */
+	codes_added: string[],
+	/**  Codes that the project already had (same path), used as they are. */
+	codes_matched: number,
+	codings: number,
+	memos: number,
+	cases: number,
+	/**  Attribute values set on cases and sources. */
+	values: number,
+	/**  The coders the codings and memos are attributed to. */
+	coders: string[],
+	/**  How the file's selection offsets were read. */
+	offsets: Offsets,
+	left_out: LeftOut[],
+};
+
 /**  What an export wrote. */
 export type ExportOutcome = {
 	path: string,
@@ -647,6 +673,8 @@ export type ImportReport = {
 	/**  Rows without text or score. */
 	skipped: number,
 	source_ids: number[],
+	/**  What a REFI-QDA project or codebook brought in, and what it left out. */
+	exchange: ExchangeSummary | null,
 };
 
 /**  One theme or code. */
@@ -687,6 +715,12 @@ export type ItemTrend = {
 
 /**  The language an export speaks (all its headings and sentences), whatever the UI's. */
 export type Language = "en" | "fi";
+
+/**  Something in the file that Polku did not import, and why. */
+export type LeftOut = {
+	item: string,
+	reason: string,
+};
 
 /**  The theme × phase matrix, rows by volume. */
 export type Matrix = {
@@ -788,6 +822,13 @@ export type MetricsOverview = {
 export type NewParent = {
 	parent_id: number | null,
 };
+
+/**
+ *  How selection offsets are counted. The standard (and QualCoder, ATLAS.ti, MAXQDA) counts
+ *  Unicode characters; NVivo counts UTF-16 code units. They differ only after a character
+ *  beyond the Basic Multilingual Plane, such as an emoji.
+ */
+export type Offsets = "characters" | "utf16";
 
 /**  Who or what created a coding; model output must stay distinguishable from human work. */
 export type Origin = "manual" | "search" | "model";
@@ -918,6 +959,13 @@ export type RecentProject = {
 	/**  When it was last opened (RFC 3339, UTC). */
 	opened_at: string,
 };
+
+/**  The two REFI-QDA files. */
+export type RefiFormat = 
+/**  A whole project: `project.qde` and its sources in a zip. */
+"qdpx" | 
+/**  A codebook. */
+"qdc";
 
 /**  One replacement an export makes. */
 export type Replacement = {

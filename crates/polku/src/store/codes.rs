@@ -300,7 +300,7 @@ impl Project {
     }
 }
 
-fn normalize_color(c: &str) -> Result<String> {
+pub(crate) fn normalize_color(c: &str) -> Result<String> {
     let hex = c.trim().trim_start_matches('#');
     if hex.len() == 6 && hex.chars().all(|ch| ch.is_ascii_hexdigit()) {
         Ok(format!("#{}", hex.to_lowercase()))

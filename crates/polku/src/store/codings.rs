@@ -51,7 +51,7 @@ pub struct NewCoding {
 
 /// Inserts codings, checking each range against its source; returns the ids of the new ones
 /// (an identical existing coding is left as it is).
-fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<Vec<Id>> {
+pub(crate) fn insert(tx: &Transaction, coder: &str, codings: &[NewCoding]) -> Result<Vec<Id>> {
     let coder = coder_id(tx, coder)?;
     let now = crate::dates::now();
     let mut len_st = tx.prepare_cached("SELECT char_len FROM sources WHERE id = ?1")?;

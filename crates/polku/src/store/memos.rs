@@ -40,28 +40,37 @@ fn memo_row(r: &rusqlite::Row) -> rusqlite::Result<Memo> {
     })
 }
 
+/// Inserts a memo inside an open transaction; returns its id.
+pub(crate) fn insert(
+    tx: &rusqlite::Transaction,
+    target: MemoTarget,
+    title: &str,
+    text: &str,
+    author: &str,
+    now: &str,
+) -> Result<Id> {
+    let (s, c, k, a) = columns(target);
+    tx.execute(
+        "INSERT INTO memos(source_id, code_id, coding_id, case_id, title, text, author, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![s, c, k, a, title, text, author, now],
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Error::NotFound { what: "memo target", key: format!("{target:?}") }
+        }
+        e => e.into(),
+    })?;
+    Ok(tx.last_insert_rowid())
+}
+
 const MEMO_COLUMNS: &str = "id, source_id, code_id, coding_id, case_id, title, text, author, created_at, updated_at";
 
 impl Project {
     /// Writes a new memo about `target`.
     pub fn add_memo(&mut self, target: MemoTarget, title: &str, text: &str) -> Result<Id> {
         let author = self.coder().to_string();
-        let (s, c, k, a) = columns(target);
-        self.write(|tx| {
-            let now = crate::dates::now();
-            tx.execute(
-                "INSERT INTO memos(source_id, code_id, coding_id, case_id, title, text, author, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                params![s, c, k, a, title, text, author, now],
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    Error::NotFound { what: "memo target", key: format!("{target:?}") }
-                }
-                e => e.into(),
-            })?;
-            Ok((tx.last_insert_rowid(), Touched::none()))
-        })
+        self.write(|tx| Ok((insert(tx, target, title, text, &author, &crate::dates::now())?, Touched::none())))
     }
 
     /// Memos about `target`, oldest first.

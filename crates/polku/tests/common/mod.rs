@@ -4,7 +4,7 @@
 pub mod backends;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use polku::import::ImportOptions;
 use polku::Project;
@@ -67,4 +67,40 @@ pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
         }
     }
     wb.save_to_buffer().unwrap()
+}
+
+/// A zip archive of `entries` (name, bytes), as another tool would write a `.qdpx`.
+pub fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A REFI-QDA project (`.qdpx`) of one text source with one code on each of `selections`
+/// (offsets as written, whatever they are).
+pub fn qdpx(text: &str, selections: &[(i64, i64)]) -> Vec<u8> {
+    let sels: String = selections
+        .iter()
+        .enumerate()
+        .map(|(i, (s, e))| {
+            format!(
+                r#"<PlainTextSelection guid="s{i}" startPosition="{s}" endPosition="{e}"><Coding guid="k{i}"><CodeRef targetGUID="c1"/></Coding></PlainTextSelection>"#
+            )
+        })
+        .collect();
+    let qde = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes><Code guid="c1" name="Code" isCodable="true"/></Codes></CodeBook><Sources><TextSource guid="t1" name="Text" plainTextPath="internal://t1.txt">{sels}</TextSource></Sources></Project>"#
+    );
+    archive(&[("project.qde", qde.as_bytes()), ("sources/t1.txt", text.as_bytes())])
+}
+
+/// The Python that has the independent implementations the tests compare Polku against
+/// (`scripts/pytools.txt`, installed by `scripts/setup.sh`).
+pub fn python_tools() -> PathBuf {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pytools/bin/python");
+    assert!(python.exists(), "{} is missing: run scripts/setup.sh", python.display());
+    python
 }

@@ -21,7 +21,7 @@ import { project } from "./project.svelte";
 import { fail, say } from "./status.svelte";
 
 /** What the write buttons write. */
-export type ExportTarget = "docx" | "html" | "xlsx" | "testimonials";
+export type ExportTarget = "docx" | "html" | "xlsx" | "testimonials" | "qdpx" | "qdpx-nvivo" | "qdc";
 
 /** Whether a target is the report (whose chapters the builder chooses). */
 export function reportTarget(target: ExportTarget): boolean {
@@ -184,7 +184,7 @@ export async function savePersonal(): Promise<void> {
   await preview();
 }
 
-/** Writes a report, the quote workbook or the testimonials where the user chooses. */
+/** Writes a report, the quote workbook, the testimonials or a REFI-QDA file where the user chooses. */
 export async function writeExport(target: ExportTarget): Promise<void> {
   const s = currentSettings();
   if (!s || exporter.running) return;
@@ -206,6 +206,9 @@ export async function writeExport(target: ExportTarget): Promise<void> {
         { language: s.language, filter: s.filter, slice: s.slice, anonymise: s.anonymise },
         channel,
       );
+    } else if (target === "qdpx" || target === "qdpx-nvivo" || target === "qdc") {
+      // NVivo counts selection offsets in UTF-16 units; the standard and the other tools in characters.
+      outcome = await api.exportRefi(target === "qdc" ? "qdc" : "qdpx", target === "qdpx-nvivo" ? "utf16" : "characters");
     } else {
       outcome = await api.exportTestimonials(s.language, s.anonymise);
     }

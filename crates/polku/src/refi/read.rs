@@ -1,0 +1,891 @@
+//! Reading REFI-QDA as the tools really write it: a `.qdpx` project into a Polku project, a
+//! `.qdc` codebook merged into the project's codebook.
+//!
+//! Reading is two steps. [`parse_qdpx`] and [`parse_qdc`] turn the bytes into an [`Exchange`]
+//! without touching the project: every source's text found and decoded, every selection's
+//! offsets converted to Polku's (Unicode characters), and every item Polku cannot hold listed
+//! with its reason. [`Project::store_exchange`] then writes it in one transaction.
+//!
+//! What real files do, and what this module does about it:
+//! - the inner file is `project.qde`, `Project.qde` or `<project name>.qde`, the sources folder
+//!   `sources/` or `Sources/`: archive names are matched without regard to case;
+//! - NVivo counts selection offsets in UTF-16 code units (CRLF is 2 either way, the BOM is not
+//!   counted), the standard and QualCoder in Unicode code points. The two differ only after a
+//!   character beyond the Basic Multilingual Plane (an emoji). Both readings are tried on every
+//!   source that has one; a boundary that falls inside a word (or between the halves of a
+//!   surrogate pair, or past the end) counts against a reading, and the reading with fewer such
+//!   boundaries is used for the whole archive (ties go to the standard's code points). The
+//!   `origin` attribute is not trusted, because it does not reliably say which tool wrote the file;
+//! - paths are `internal://name`, `relative:///…`, `absolute://…` or a bare name. Only the
+//!   archive is read: a file outside it is reported missing. `basePath` is never stored (it
+//!   may hold a researcher's name), and reasons name files by their file name only;
+//! - a source may be missing, empty, rich text only (a `.docx` is read, other formats are
+//!   listed), a PDF (its plain-text representation is imported), or a picture, audio or video
+//!   (listed; an audio or video transcript's text is imported without its time-based codings).
+//!   One such source never fails the whole import;
+//! - the XML may be one line, without a declaration, with CRLF or empty descriptions; a root
+//!   in another namespace is an error that names the element and both namespaces (a root
+//!   without a namespace is read, as some writers omit it); a DTD is refused (entity bombs).
+//!
+//! Limits: `project.qde` up to 256 MiB, each source text up to 64 MiB (larger ones are left
+//! out with the reason), as for Word and text imports.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Cursor, Read};
+
+use roxmltree::{Document, Node, ParsingOptions};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{Offsets, CODEBOOK_NS, PROJECT_NS};
+use crate::domain::{AttrValue, Id, MemoTarget, Origin, Scale, Score, SourceKind};
+use crate::import::{decode, transcript, MAX_TEXT_BYTES};
+use crate::search::Touched;
+use crate::store::attributes::{self, Scope};
+use crate::store::codings::NewCoding;
+use crate::store::sources::{Inserter, NewSource};
+use crate::{Error, Location, Project, Result};
+
+/// The largest `project.qde` read.
+const MAX_XML_BYTES: u64 = 256 << 20;
+
+/// Something in the file that Polku did not import, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LeftOut {
+    pub item: String,
+    pub reason: String,
+}
+
+/// What a REFI-QDA import brought in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExchangeSummary {
+    /// `Project`'s `name`, or empty for a codebook.
+    pub project: String,
+    pub sources: usize,
+    /// Codes new to the project, by path.
+    pub codes_added: Vec<String>,
+    /// Codes that the project already had (same path), used as they are.
+    pub codes_matched: usize,
+    pub codings: usize,
+    pub memos: usize,
+    pub cases: usize,
+    /// Attribute values set on cases and sources.
+    pub values: usize,
+    /// The coders the codings and memos are attributed to.
+    pub coders: Vec<String>,
+    /// How the file's selection offsets were read.
+    pub offsets: Offsets,
+    pub left_out: Vec<LeftOut>,
+}
+
+struct Code {
+    guid: String,
+    parent: Option<usize>,
+    name: String,
+    color: Option<String>,
+    description: String,
+}
+
+/// One coding of a span: the code's GUID and the user's.
+struct Coding {
+    code: String,
+    user: Option<String>,
+}
+
+/// A selection in the file's own offsets, then in Polku's.
+struct Selection {
+    start: i64,
+    end: i64,
+    codings: Vec<Coding>,
+    notes: Vec<String>,
+    chars: Option<(i64, i64)>,
+}
+
+struct Source {
+    guid: String,
+    name: String,
+    text: String,
+    selections: Vec<Selection>,
+    values: Vec<(String, AttrValue)>,
+    notes: Vec<String>,
+}
+
+struct Case {
+    name: String,
+    values: Vec<(String, AttrValue)>,
+    sources: Vec<String>,
+}
+
+struct Note {
+    guid: String,
+    name: String,
+    text: String,
+    user: Option<String>,
+}
+
+/// A REFI-QDA file read, before anything is stored.
+pub(crate) struct Exchange {
+    project: String,
+    users: HashMap<String, String>,
+    codes: Vec<Code>,
+    /// Variable GUID → name.
+    variables: HashMap<String, String>,
+    sources: Vec<Source>,
+    cases: Vec<Case>,
+    notes: Vec<Note>,
+    code_notes: Vec<(String, String)>,
+    /// Sets of sources: name and members.
+    sets: Vec<(String, Vec<String>)>,
+    offsets: Offsets,
+    left_out: Vec<LeftOut>,
+}
+
+impl Exchange {
+    /// Sources that will be stored (for previews).
+    pub(crate) fn source_count(&self) -> usize {
+        self.sources.len()
+    }
+
+    fn leave_out(&mut self, item: impl Into<String>, reason: impl Into<String>) {
+        self.left_out.push(LeftOut { item: item.into(), reason: reason.into() });
+    }
+}
+
+/// The archive's entries by lower-case path.
+struct Archive<'b> {
+    zip: zip::ZipArchive<Cursor<&'b [u8]>>,
+    by_path: HashMap<String, usize>,
+    /// Entry names as written.
+    names: Vec<String>,
+}
+
+impl<'b> Archive<'b> {
+    fn open(file: &str, bytes: &'b [u8]) -> Result<Self> {
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+            Error::import(file, Location::File, format!("not a REFI-QDA .qdpx project (not a zip archive: {e})"))
+        })?;
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.name_for_index(i).and_then(|n| n.ok()).map(|n| n.into_owned()).unwrap_or_default())
+            .collect();
+        let by_path = names.iter().enumerate().map(|(i, n)| (n.replace('\\', "/").to_lowercase(), i)).collect();
+        Ok(Archive { zip, by_path, names })
+    }
+
+    /// The entry a REFI path names, tried as `sources/<name>`, as the path itself, and by its
+    /// file name anywhere in the archive; or why it cannot be read.
+    fn find(&self, path: &str) -> std::result::Result<usize, String> {
+        let p = path.trim().replace('\\', "/");
+        let lower = p.to_lowercase();
+        let (rest, outside) = if let Some(r) = lower.strip_prefix("internal://") {
+            (r.to_string(), None)
+        } else if let Some(r) = lower.strip_prefix("relative://") {
+            (r.trim_start_matches('/').to_string(), Some("a relative path outside the archive"))
+        } else if let Some(r) = lower.strip_prefix("absolute://").or_else(|| lower.strip_prefix("file://")) {
+            (r.to_string(), Some("an absolute path outside the archive"))
+        } else if lower.starts_with('/') || lower.chars().nth(1) == Some(':') {
+            (lower.clone(), Some("an absolute path outside the archive"))
+        } else {
+            (lower.clone(), None)
+        };
+        let name = rest.rsplit('/').next().unwrap_or(&rest).to_string();
+        for candidate in [format!("sources/{rest}"), rest.clone(), format!("sources/{name}")] {
+            if let Some(&i) = self.by_path.get(&candidate) {
+                return Ok(i);
+            }
+        }
+        if let Some((_, &i)) = self.by_path.iter().find(|(k, _)| k.rsplit('/').next() == Some(name.as_str())) {
+            return Ok(i);
+        }
+        Err(match outside {
+            Some(kind) => format!("its file '{name}' is not in the archive ({kind}, which Polku does not read)"),
+            None => format!("its file '{name}' is missing from the archive"),
+        })
+    }
+
+    fn read(&mut self, index: usize, limit: u64) -> std::result::Result<Vec<u8>, String> {
+        let entry = self.zip.by_index(index).map_err(|e| format!("it cannot be read from the archive: {e}"))?;
+        let mut bytes = Vec::new();
+        entry.take(limit + 1).read_to_end(&mut bytes).map_err(|e| format!("it cannot be unpacked: {e}"))?;
+        if bytes.len() as u64 > limit {
+            return Err(format!("it is larger than {} MiB", limit >> 20));
+        }
+        Ok(bytes)
+    }
+
+    /// The text of the file a REFI path names (decoded, BOM dropped); or why not.
+    fn text(&mut self, path: &str) -> std::result::Result<String, String> {
+        let i = self.find(path)?;
+        let bytes = self.read(i, MAX_TEXT_BYTES as u64)?;
+        let name = self.names[i].clone();
+        if name.to_lowercase().ends_with(".docx") {
+            return crate::import::docx::text(&name, &bytes).map_err(|e| e.to_string());
+        }
+        if name.to_lowercase().ends_with(".rtf") {
+            return Err("it is rich text (.rtf) only, which Polku does not read".into());
+        }
+        decode::decode(&name, &bytes).map(|(t, _)| t).map_err(|e| e.to_string())
+    }
+}
+
+/// The elements called `name` among `node`'s children.
+fn children<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children().filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn child<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> Option<Node<'a, 'i>> {
+    children(node, name).next()
+}
+
+/// All the text inside an element.
+fn text_of(node: Node) -> String {
+    node.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect()
+}
+
+fn attr(node: Node, name: &str) -> Option<String> {
+    node.attribute(name).map(str::to_string)
+}
+
+fn targets(node: Node, name: &'static str) -> Vec<String> {
+    children(node, name).filter_map(|r| attr(r, "targetGUID")).collect()
+}
+
+/// Parses the XML of `part` in `file`, checking that its root is `root` in namespace `ns`.
+fn parse_xml<'i>(file: &str, part: &str, xml: &'i str, root: &str, ns: &str) -> Result<Document<'i>> {
+    let opts = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() };
+    let doc = Document::parse_with_options(xml, opts).map_err(|e| {
+        Error::import(
+            file,
+            Location::Part(part.to_string()),
+            format!("not well-formed XML: {e} (line {})", e.pos().row),
+        )
+    })?;
+    let r = doc.root_element();
+    let found = r.tag_name().namespace();
+    if r.tag_name().name() != root || found.is_some_and(|n| n != ns) {
+        return Err(Error::import(
+            file,
+            Location::Part(part.to_string()),
+            format!(
+                "the root element <{}> in namespace '{}' is not REFI-QDA's <{root}> in namespace '{ns}'",
+                r.tag_name().name(),
+                found.unwrap_or("")
+            ),
+        ));
+    }
+    Ok(doc)
+}
+
+/// The codes under `node` (a `Codes` or `Code` element), depth first, parents before children.
+fn read_codes(node: Node, parent: Option<usize>, out: &mut Vec<Code>, notes: &mut Vec<(String, String)>) {
+    for c in children(node, "Code") {
+        let guid = attr(c, "guid").unwrap_or_default();
+        for n in targets(c, "NoteRef") {
+            notes.push((n, guid.clone()));
+        }
+        out.push(Code {
+            guid,
+            parent,
+            name: attr(c, "name").unwrap_or_default(),
+            color: attr(c, "color"),
+            description: child(c, "Description").map(text_of).unwrap_or_default().trim().to_string(),
+        });
+        read_codes(c, Some(out.len() - 1), out, notes);
+    }
+}
+
+/// A `VariableValue`'s value, typed.
+fn value_of(v: Node) -> Option<AttrValue> {
+    let e = v.children().find(|c| c.is_element() && c.tag_name().name() != "VariableRef")?;
+    let t = text_of(e).trim().to_string();
+    if t.is_empty() {
+        return None;
+    }
+    Some(match e.tag_name().name() {
+        "BooleanValue" => AttrValue::Boolean(t == "true" || t == "1"),
+        "IntegerValue" | "FloatValue" => t.parse().map(AttrValue::Number).unwrap_or(AttrValue::Text(t)),
+        "DateValue" | "DateTimeValue" => match crate::dates::parse_date(&t.chars().take(10).collect::<String>()) {
+            Some(d) => AttrValue::Date(d),
+            None => AttrValue::Text(t),
+        },
+        _ => AttrValue::Text(t),
+    })
+}
+
+fn values(node: Node, variables: &HashMap<String, String>) -> Vec<(String, AttrValue)> {
+    children(node, "VariableValue")
+        .filter_map(|v| {
+            let name = variables.get(&child(v, "VariableRef").and_then(|r| attr(r, "targetGUID"))?)?;
+            Some((name.clone(), value_of(v)?))
+        })
+        .collect()
+}
+
+fn codings(node: Node) -> Vec<Coding> {
+    children(node, "Coding")
+        .filter_map(|c| {
+            Some(Coding {
+                code: child(c, "CodeRef").and_then(|r| attr(r, "targetGUID"))?,
+                user: attr(c, "creatingUser"),
+            })
+        })
+        .collect()
+}
+
+fn label(kind: &str, node: Node) -> String {
+    match node.attribute("name").filter(|n| !n.trim().is_empty()) {
+        Some(n) => format!("{kind} '{n}'"),
+        None => format!("{kind} {}", node.attribute("guid").unwrap_or("without a GUID")),
+    }
+}
+
+/// Reads a `.qdpx` archive.
+pub(crate) fn parse_qdpx(file: &str, bytes: &[u8]) -> Result<Exchange> {
+    let mut archive = Archive::open(file, bytes)?;
+    let mut qde: Vec<(&String, &usize)> = archive.by_path.iter().filter(|(n, _)| n.ends_with(".qde")).collect();
+    // `project.qde` first, then one at the root, then any.
+    qde.sort_by_key(|(n, _)| (n.as_str() != "project.qde", n.contains('/'), n.to_string()));
+    let (part, index) = match qde.first() {
+        Some((_, &i)) => (archive.names[i].clone(), i),
+        None => {
+            return Err(Error::import(
+                file,
+                Location::File,
+                "this archive holds no project.qde: it is not a REFI-QDA project",
+            ))
+        }
+    };
+    let raw = archive.read(index, MAX_XML_BYTES).map_err(|e| Error::import(file, Location::Part(part.clone()), e))?;
+    let (xml, _) = decode::decode(&part, &raw)?;
+    let doc = parse_xml(file, &part, &xml, "Project", PROJECT_NS)?;
+    let root = doc.root_element();
+
+    let mut x = Exchange {
+        project: attr(root, "name").unwrap_or_default(),
+        users: HashMap::new(),
+        codes: Vec::new(),
+        variables: HashMap::new(),
+        sources: Vec::new(),
+        cases: Vec::new(),
+        notes: Vec::new(),
+        code_notes: Vec::new(),
+        sets: Vec::new(),
+        offsets: Offsets::Characters,
+        left_out: Vec::new(),
+    };
+    for u in child(root, "Users").into_iter().flat_map(|n| children(n, "User")) {
+        if let Some(g) = attr(u, "guid") {
+            let name = attr(u, "name").filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("User {g}"));
+            x.users.insert(g, name);
+        }
+    }
+    if let Some(codes) = child(root, "CodeBook").and_then(|b| child(b, "Codes")) {
+        read_codes(codes, None, &mut x.codes, &mut x.code_notes);
+    }
+    for v in child(root, "Variables").into_iter().flat_map(|n| children(n, "Variable")) {
+        if let (Some(g), Some(n)) = (attr(v, "guid"), attr(v, "name")) {
+            x.variables.insert(g, n.trim().to_string());
+        }
+    }
+    for s in child(root, "Sources").into_iter().flat_map(|n| n.children().filter(|c| c.is_element())) {
+        read_source(&mut archive, s, &mut x);
+    }
+    for c in child(root, "Cases").into_iter().flat_map(|n| children(n, "Case")) {
+        let name =
+            attr(c, "name").filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("Case {}", x.cases.len() + 1));
+        let selections = children(c, "SelectionRef").count();
+        if selections > 0 {
+            x.leave_out(
+                format!("{selections} selection reference(s) of case '{name}'"),
+                "Polku's cases hold whole sources",
+            );
+        }
+        x.cases.push(Case { values: values(c, &x.variables), sources: targets(c, "SourceRef"), name });
+    }
+    for n in child(root, "Notes").into_iter().flat_map(|n| children(n, "Note")) {
+        let Some(guid) = attr(n, "guid") else { continue };
+        let text = match (child(n, "PlainTextContent"), attr(n, "plainTextPath")) {
+            (Some(c), _) => text_of(c),
+            (None, Some(path)) => match archive.text(&path) {
+                Ok(t) => t,
+                Err(reason) => {
+                    x.leave_out(label("note", n), reason);
+                    continue;
+                }
+            },
+            (None, None) => String::new(),
+        };
+        x.notes.push(Note { guid, name: attr(n, "name").unwrap_or_default(), text, user: attr(n, "creatingUser") });
+    }
+    for s in child(root, "Sets").into_iter().flat_map(|n| children(n, "Set")) {
+        let name = attr(s, "name").unwrap_or_default();
+        let members = targets(s, "MemberSource");
+        let others = children(s, "MemberCode").count() + children(s, "MemberNote").count();
+        if others > 0 {
+            x.leave_out(format!("{others} code or note member(s) of set '{name}'"), "Polku keeps sets of sources only");
+        }
+        if !members.is_empty() && !name.trim().is_empty() {
+            x.sets.push((name.trim().to_string(), members));
+        }
+    }
+    for (kind, what) in [("Links", "link"), ("Graphs", "graph")] {
+        let n = child(root, kind).map_or(0, |n| n.children().filter(|c| c.is_element()).count());
+        if n > 0 {
+            x.leave_out(format!("{n} {what}(s)"), format!("Polku has no {what}s"));
+        }
+    }
+    convert_offsets(&mut x);
+    Ok(x)
+}
+
+/// Reads one child of `Sources`: its text, selections, codings, values and notes.
+fn read_source(archive: &mut Archive, s: Node, x: &mut Exchange) {
+    let kind = s.tag_name().name();
+    let item = label(
+        match kind {
+            "PDFSource" => "PDF",
+            "PictureSource" => "picture",
+            "AudioSource" => "audio",
+            "VideoSource" => "video",
+            _ => "source",
+        },
+        s,
+    );
+    // The node that holds the text and its selections: the source itself, a PDF's
+    // plain-text representation, or an audio or video source's first transcript.
+    let holder = match kind {
+        "TextSource" => s,
+        "PDFSource" => match child(s, "Representation") {
+            Some(r) => {
+                let areas = children(s, "PDFSelection").count();
+                if areas > 0 {
+                    x.leave_out(format!("{areas} area selection(s) of {item}"), "Polku codes text, not page areas");
+                }
+                r
+            }
+            None => return x.leave_out(item, "a PDF without a plain-text representation"),
+        },
+        "AudioSource" | "VideoSource" => {
+            let media = if kind == "AudioSource" { "audio" } else { "video" };
+            match child(s, "Transcript") {
+                Some(t) => {
+                    let timed = children(t, "TranscriptSelection").count()
+                        + children(s, "AudioSelection").count()
+                        + children(s, "VideoSelection").count();
+                    if timed > 0 {
+                        x.leave_out(
+                            format!("{timed} time-based selection(s) of {item}"),
+                            format!("Polku keeps the {media}'s transcript as text, not its timeline"),
+                        );
+                    }
+                    t
+                }
+                None => return x.leave_out(item, format!("{media}: Polku holds text, and there is no transcript")),
+            }
+        }
+        "PictureSource" => return x.leave_out(item, "a picture: Polku holds text"),
+        other => return x.leave_out(item, format!("<{other}> is not a source type of REFI-QDA 1.5")),
+    };
+    let text = match (child(holder, "PlainTextContent"), attr(holder, "plainTextPath"), attr(holder, "richTextPath")) {
+        (Some(c), _, _) => Ok(text_of(c)),
+        (None, Some(p), _) => archive.text(&p),
+        (None, None, Some(p)) => archive.text(&p),
+        (None, None, None) => Err("it has no text (no plain-text content or path)".to_string()),
+    };
+    let text = match text {
+        // An empty answer may still carry a score (Polku's own export): decided when stored.
+        Ok(t) if t.trim().is_empty() && children(s, "VariableValue").next().is_none() => {
+            return x.leave_out(item, "its text is empty")
+        }
+        Ok(t) => t,
+        Err(reason) => return x.leave_out(item, reason),
+    };
+    let mut selections = Vec::new();
+    for sel in children(holder, "PlainTextSelection") {
+        let pos = |a: &str| sel.attribute(a).and_then(|v| v.trim().parse::<i64>().ok());
+        match (pos("startPosition"), pos("endPosition")) {
+            (Some(start), Some(end)) => selections.push(Selection {
+                start,
+                end,
+                codings: codings(sel),
+                notes: targets(sel, "NoteRef"),
+                chars: None,
+            }),
+            _ => x.leave_out(label("selection", sel), format!("in {item}: its start or end position is not a number")),
+        }
+    }
+    // Codings of the whole source.
+    let whole = [s, holder].iter().flat_map(|n| codings(*n)).collect::<Vec<_>>();
+    if !whole.is_empty() {
+        let len = text.chars().count() as i64;
+        selections.push(Selection { start: 0, end: len, codings: whole, notes: Vec::new(), chars: Some((0, len)) });
+    }
+    let name =
+        attr(s, "name").filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("Source {}", x.sources.len() + 1));
+    let mut notes = targets(s, "NoteRef");
+    if holder != s {
+        notes.extend(targets(holder, "NoteRef"));
+    }
+    x.sources.push(Source {
+        guid: attr(s, "guid").unwrap_or_default(),
+        name,
+        values: values(s, &x.variables),
+        text,
+        selections,
+        notes,
+    });
+}
+
+/// Char index of each UTF-16 offset that falls on a character boundary.
+fn utf16_boundaries(text: &str) -> HashMap<i64, i64> {
+    let mut map = HashMap::with_capacity(text.len() + 1);
+    let mut u = 0i64;
+    for (i, c) in text.chars().enumerate() {
+        map.insert(u, i as i64);
+        u += c.len_utf16() as i64;
+    }
+    map.insert(u, text.chars().count() as i64);
+    map
+}
+
+/// A selection's offsets in Polku's characters under a reading, if they are a range of the text.
+fn convert(sel: &Selection, len: i64, utf16: Option<&HashMap<i64, i64>>) -> Option<(i64, i64)> {
+    let (start, end) = match utf16 {
+        Some(map) => (*map.get(&sel.start)?, *map.get(&sel.end)?),
+        None => (sel.start, sel.end),
+    };
+    (0 <= start && start < end && end <= len).then_some((start, end))
+}
+
+/// Whether character offset `at` of `chars` falls inside a word.
+fn inside_word(chars: &[char], at: i64) -> bool {
+    let at = at as usize;
+    at > 0 && at < chars.len() && chars[at - 1].is_alphanumeric() && chars[at].is_alphanumeric()
+}
+
+/// Boundaries of the selections that a reading misplaces: inside a word, or not in the text.
+fn misplaced(chars: &[char], selections: &[Selection], utf16: Option<&HashMap<i64, i64>>) -> usize {
+    selections
+        .iter()
+        .filter(|s| s.chars.is_none())
+        .map(|s| match convert(s, chars.len() as i64, utf16) {
+            Some((a, b)) => inside_word(chars, a) as usize + inside_word(chars, b) as usize,
+            None => 2,
+        })
+        .sum()
+}
+
+/// Decides how the file counts offsets (see the module doc) and converts every selection.
+fn convert_offsets(x: &mut Exchange) {
+    let (mut as_chars, mut as_utf16) = (0, 0);
+    for s in x.sources.iter().filter(|s| s.text.chars().any(|c| c.len_utf16() == 2)) {
+        let chars: Vec<char> = s.text.chars().collect();
+        as_chars += misplaced(&chars, &s.selections, None);
+        as_utf16 += misplaced(&chars, &s.selections, Some(&utf16_boundaries(&s.text)));
+    }
+    x.offsets = if as_utf16 < as_chars { Offsets::Utf16 } else { Offsets::Characters };
+    let mut left_out = Vec::new();
+    for s in &mut x.sources {
+        let len = s.text.chars().count() as i64;
+        let map = (x.offsets == Offsets::Utf16).then(|| utf16_boundaries(&s.text));
+        for sel in s.selections.iter_mut().filter(|sel| sel.chars.is_none()) {
+            sel.chars = convert(sel, len, map.as_ref());
+            if sel.chars.is_none() {
+                left_out.push(LeftOut {
+                    item: format!("selection {}–{} of '{}'", sel.start, sel.end, s.name),
+                    reason: format!("it is not a range of the source's {len} characters"),
+                });
+            }
+        }
+    }
+    x.left_out.extend(left_out);
+}
+
+/// Reads a `.qdc` codebook.
+pub(crate) fn parse_qdc(file: &str, bytes: &[u8]) -> Result<Exchange> {
+    let (xml, _) = decode::decode(file, bytes)?;
+    let doc = parse_xml(file, "codebook", &xml, "CodeBook", CODEBOOK_NS)?;
+    let mut x = Exchange {
+        project: String::new(),
+        users: HashMap::new(),
+        codes: Vec::new(),
+        variables: HashMap::new(),
+        sources: Vec::new(),
+        cases: Vec::new(),
+        notes: Vec::new(),
+        code_notes: Vec::new(),
+        sets: Vec::new(),
+        offsets: Offsets::Characters,
+        left_out: Vec::new(),
+    };
+    if let Some(codes) = child(doc.root_element(), "Codes") {
+        read_codes(codes, None, &mut x.codes, &mut Vec::new());
+    }
+    if x.codes.is_empty() {
+        return Err(Error::import(file, Location::Part("Codes".into()), "the codebook holds no codes"));
+    }
+    Ok(x)
+}
+
+/// A code name Polku can store: `/` separates a code path, so it becomes `∕` (division slash).
+fn code_name(name: &str) -> String {
+    let n = name.trim().replace('/', "\u{2215}");
+    if n.is_empty() {
+        "Unnamed code".into()
+    } else {
+        n
+    }
+}
+
+/// The source attributes Polku writes for its own fields (see [`super`]): value → field.
+fn own_fields(
+    s: &mut NewSource,
+    values: &mut Vec<(String, AttrValue)>,
+    phases: &HashMap<String, Id>,
+) -> Option<String> {
+    let take = |values: &mut Vec<(String, AttrValue)>, name: &str| {
+        values.iter().position(|(n, _)| n == name).map(|i| values.remove(i).1.to_text())
+    };
+    let mut new_phase = None;
+    if let Some(p) = take(values, super::PHASE) {
+        match phases.get(&p.to_lowercase()) {
+            Some(id) => s.phase_id = Some(*id),
+            None => new_phase = Some(p),
+        }
+    }
+    if let Some(k) = take(values, super::KIND).and_then(|k| SourceKind::parse(&k).ok()) {
+        s.kind = k;
+    }
+    s.date = take(values, super::DATE).and_then(|d| crate::dates::parse_date(&d));
+    s.channel = take(values, super::CHANNEL);
+    let score = take(values, super::SCORE).and_then(|v| v.parse::<f64>().ok());
+    let scale = take(values, super::SCALE).and_then(|v| Scale::parse(&v).ok());
+    if let (Some(value), Some(scale)) = (score, scale) {
+        s.score = Some(Score { value, scale });
+    }
+    new_phase
+}
+
+impl Project {
+    /// Stores a REFI-QDA file read by [`parse_qdpx`] or [`parse_qdc`] in one transaction:
+    /// codes merged by path, then sources, cases, codings and memos. `import_id` is the import
+    /// record's, if one was made.
+    pub(crate) fn store_exchange(
+        &mut self,
+        mut x: Exchange,
+        record: Option<(&str, &str)>,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<(ExchangeSummary, Vec<Id>)> {
+        let me = self.coder().to_string();
+        let phases: HashMap<String, Id> = self.phases()?.into_iter().map(|p| (p.name.to_lowercase(), p.id)).collect();
+        let mut summary = ExchangeSummary {
+            project: x.project.clone(),
+            offsets: x.offsets,
+            sources: 0,
+            codes_added: Vec::new(),
+            codes_matched: 0,
+            codings: 0,
+            memos: 0,
+            cases: 0,
+            values: 0,
+            coders: Vec::new(),
+            left_out: Vec::new(),
+        };
+
+        // Sources as Polku holds them, in memory first (languages are detected outside the
+        // transaction's lock).
+        let case_of: HashMap<&str, &str> =
+            x.cases.iter().flat_map(|c| c.sources.iter().map(move |s| (s.as_str(), c.name.as_str()))).collect();
+        let sets: HashMap<&str, Vec<&str>> = x.sets.iter().fold(HashMap::new(), |mut m, (name, members)| {
+            for s in members {
+                m.entry(s.as_str()).or_default().push(name.as_str());
+            }
+            m
+        });
+        let mut new_sources = Vec::with_capacity(x.sources.len());
+        let mut source_phases = Vec::new();
+        for s in &x.sources {
+            let segments = transcript::segment(&s.text);
+            let kind =
+                if segments.iter().any(|g| g.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
+            let mut new = NewSource {
+                kind,
+                title: s.name.clone(),
+                language: String::new(),
+                date: None,
+                channel: None,
+                phase_id: None,
+                case_name: case_of.get(s.guid.as_str()).map(|c| c.to_string()),
+                score: None,
+                text: s.text.clone(),
+                segments,
+                attributes: Vec::new(),
+                case_attributes: Vec::new(),
+            };
+            let mut values = s.values.clone();
+            source_phases.push(own_fields(&mut new, &mut values, &phases));
+            values.extend(
+                sets.get(s.guid.as_str()).into_iter().flatten().map(|n| (n.to_string(), AttrValue::Boolean(true))),
+            );
+            summary.values += values.len();
+            new.attributes = values;
+            new_sources.push(new);
+        }
+        // An empty text is kept only with a score, as a table import keeps a score-only row.
+        let mut keep = Vec::with_capacity(new_sources.len());
+        for (s, new) in x.sources.iter().zip(&new_sources) {
+            let empty = s.text.trim().is_empty() && new.score.is_none();
+            if empty {
+                x.left_out.push(LeftOut { item: format!("source '{}'", s.name), reason: "its text is empty".into() });
+            }
+            keep.push(!empty);
+        }
+        let mut k = keep.iter();
+        x.sources.retain(|_| *k.next().expect("one per source"));
+        let mut k = keep.iter();
+        new_sources.retain(|_| *k.next().expect("one per source"));
+        let mut k = keep.iter();
+        source_phases.retain(|_| *k.next().expect("one per source"));
+        crate::import::fill_languages(&mut new_sources, None);
+        let new_phase_names: Vec<String> = {
+            let mut seen = HashSet::new();
+            source_phases.iter().flatten().filter(|p| seen.insert(p.to_lowercase())).cloned().collect()
+        };
+        let total = new_sources.len();
+        let now = crate::dates::now();
+
+        let ids = self.write(|tx| {
+            // Codes, merged by path.
+            let mut code_ids: HashMap<&str, Id> = HashMap::new();
+            let mut by_index: Vec<Id> = Vec::with_capacity(x.codes.len());
+            let mut paths: Vec<String> = Vec::with_capacity(x.codes.len());
+            for c in &x.codes {
+                let name = code_name(&c.name);
+                let parent = c.parent.map(|i| by_index[i]);
+                let path = match c.parent {
+                    Some(i) => format!("{}/{name}", paths[i]),
+                    None => name.clone(),
+                };
+                let existing: Option<Id> = tx
+                    .prepare_cached("SELECT id FROM codes WHERE ifnull(parent_id, 0) = ?1 AND name = ?2 COLLATE NOCASE")?
+                    .query_row(params![parent.unwrap_or(0), name], |r| r.get(0))
+                    .optional()?;
+                let id = match existing {
+                    Some(id) => {
+                        summary.codes_matched += 1;
+                        id
+                    }
+                    None => {
+                        let color = c.color.as_deref().filter(|c| crate::store::codes::normalize_color(c).is_ok());
+                        let id = crate::store::codes::insert_code(tx, &name, parent, color, &c.description)?;
+                        // Keep the file's GUID when it is free, so a later exchange recognises the code.
+                        tx.execute(
+                            "UPDATE codes SET guid = ?1 WHERE id = ?2 AND NOT EXISTS (SELECT 1 FROM codes WHERE guid = ?1)",
+                            params![c.guid, id],
+                        )?;
+                        summary.codes_added.push(path.clone());
+                        id
+                    }
+                };
+                code_ids.insert(c.guid.as_str(), id);
+                by_index.push(id);
+                paths.push(path);
+            }
+
+            let import_id = match record {
+                Some((file_name, hash)) => {
+                    tx.execute(
+                        "INSERT INTO imports(file_name, content_hash, importer, imported_at, source_count) VALUES (?1, ?2, 'refi-qda', ?3, ?4)",
+                        params![file_name, hash, now, total as i64],
+                    )?;
+                    Some(tx.last_insert_rowid())
+                }
+                None => None,
+            };
+            let created = crate::store::phases::add_phases(tx, &new_phase_names)?;
+            for (s, phase) in new_sources.iter_mut().zip(&source_phases) {
+                if let Some(p) = phase {
+                    let k = new_phase_names.iter().position(|n| n.eq_ignore_ascii_case(p)).expect("listed above");
+                    s.phase_id = Some(created[k]);
+                }
+            }
+            let mut ids = Vec::with_capacity(total);
+            let mut inserter = Inserter::new(tx, import_id);
+            for (i, s) in new_sources.iter().enumerate() {
+                if i % 500 == 0 && !progress(i, total) {
+                    return Err(Error::Cancelled);
+                }
+                ids.push(inserter.insert(s, &now)?);
+            }
+            summary.sources = ids.len();
+
+            // Cases (with or without sources) and their attributes.
+            for c in &x.cases {
+                let id = crate::store::cases::ensure(tx, &c.name)?;
+                for (name, value) in &c.values {
+                    attributes::set(tx, Scope::Case, id, name, value)?;
+                    summary.values += 1;
+                }
+                summary.cases += 1;
+            }
+
+            // Codings, and the notes on their selections.
+            let user = |guid: &Option<String>| guid.as_ref().and_then(|g| x.users.get(g)).cloned().unwrap_or(me.clone());
+            let mut memo_targets: HashMap<&str, MemoTarget> = HashMap::new();
+            let mut coders: HashSet<String> = HashSet::new();
+            for (s, &sid) in x.sources.iter().zip(&ids) {
+                for sel in &s.selections {
+                    let Some((start, end)) = sel.chars else { continue };
+                    let mut first = None;
+                    for c in &sel.codings {
+                        let Some(&code_id) = code_ids.get(c.code.as_str()) else {
+                            x.left_out.push(LeftOut {
+                                item: format!("a coding of '{}' at {start}–{end}", s.name),
+                                reason: "its code is not in the codebook".into(),
+                            });
+                            continue;
+                        };
+                        let coder = user(&c.user);
+                        let new = NewCoding { code_id, source_id: sid, start, end, origin: Origin::Manual, confidence: None };
+                        let added = crate::store::codings::insert(tx, &coder, &[new])?;
+                        summary.codings += added.len();
+                        first = first.or(added.first().copied());
+                        coders.insert(coder);
+                    }
+                    for n in &sel.notes {
+                        memo_targets.entry(n).or_insert(match first {
+                            Some(k) => MemoTarget::Coding(k),
+                            None => MemoTarget::Source(sid),
+                        });
+                    }
+                }
+                for n in &s.notes {
+                    memo_targets.entry(n).or_insert(MemoTarget::Source(sid));
+                }
+            }
+            for (n, code) in &x.code_notes {
+                if let Some(&id) = code_ids.get(code.as_str()) {
+                    memo_targets.entry(n).or_insert(MemoTarget::Code(id));
+                }
+            }
+            for note in &x.notes {
+                // A note the project refers to, or none does, is a project memo.
+                let target = memo_targets.get(note.guid.as_str()).copied().unwrap_or(MemoTarget::Project);
+                let author = user(&note.user);
+                crate::store::memos::insert(tx, target, &note.name, &note.text, &author, &now)?;
+                coders.insert(author);
+                summary.memos += 1;
+            }
+            summary.coders = {
+                let mut v: Vec<String> = coders.into_iter().collect();
+                v.sort();
+                v
+            };
+            progress(total, total);
+            Ok((ids.clone(), Touched::sources(ids)))
+        })?;
+        summary.left_out = x.left_out;
+        Ok((summary, ids))
+    }
+}
