@@ -72,6 +72,9 @@ fn main() {
         "export_testimonials",
         "export_refi",
         "cancel_export",
+        "coders",
+        "agreement",
+        "resolve_disagreement",
     ])))
     .expect("failed to run tauri-build");
 }

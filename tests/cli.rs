@@ -274,3 +274,36 @@ fn a_project_goes_to_another_qda_tool_and_back_in_two_commands() {
     let hits = json(&["search", &copy, "code:Delivery"]);
     assert!(hits.to_string().contains("late"), "{hits}");
 }
+
+#[test]
+fn two_coders_merge_their_copies_and_read_their_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.polku").display().to_string();
+    ok(&["new", &base]);
+    let txt = write(
+        dir.path(),
+        "iv.txt",
+        "Aino: The delivery was late.\n\nAino: The invoice was wrong.\n\nAino: Support was quick.\n",
+    );
+    ok(&["import", &base, &txt]);
+    ok(&["codes", &base, "add", "Problem"]);
+    let a = dir.path().join("a.polku").display().to_string();
+    let b = dir.path().join("b.polku").display().to_string();
+    std::fs::copy(&base, &a).unwrap();
+    std::fs::copy(&base, &b).unwrap();
+    ok(&["--coder", "aino", "code", &a, "Problem", "--query", "late OR wrong"]);
+    ok(&["--coder", "ben", "code", &b, "Problem", "--query", "late"]);
+    let merged = json(&["merge", &a, &b]);
+    assert_eq!((merged["sources_matched"].as_u64(), merged["codings"].as_u64()), (Some(1), Some(1)), "{merged}");
+    let again = json(&["merge", &a, &b]);
+    assert_eq!(again["codings"], 0, "merging twice adds nothing");
+
+    let r = json(&["agreement", &a, "--coders", "aino,ben"]);
+    assert_eq!(r["overall"]["all"]["units"], 3.0);
+    assert_eq!(r["overall"]["coded"]["units"], 2.0);
+    assert_eq!(r["disagreement_count"], 1);
+    let table = ok(&["agreement", &a, "--coders", "aino,ben", "--unit", "char"]);
+    assert!(table.contains("Cohen κ") && table.contains("coded characters") && table.contains("not by ben"), "{table}");
+    let out = polku(&["agreement", &a, "--coders", "aino"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("two"));
+}

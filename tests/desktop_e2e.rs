@@ -539,6 +539,35 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         format!("{} is a REFI-QDA archive", path.display()),
     )?;
     println!("    {outcome}");
+
+    step("agreement: two coders compared per code, with and without the uncoded units; a disagreement settled");
+    ui.click("nav-agreement").await?;
+    ui.wait_count("agreement-coder", 2).await?;
+    ui.client
+        .execute(
+            "const boxes = document.querySelectorAll('[data-testid=\"agreement-coder\"]');
+             for (const b of [boxes[0], boxes[1]]) if (!b.checked) b.click();",
+            vec![],
+        )
+        .await
+        .context("choosing two coders")?;
+    ui.click("agreement-run").await?;
+    let overall = ui.wait_text("agreement-overall", |t| t.contains('%'), "the overall figures").await?;
+    let rows = ui.wait_count("agreement-code-row", 1).await?;
+    ui.wait_count("agreement-definitions", 1).await?;
+    let disagreements = ui.wait_count("agreement-disagreement", 1).await?;
+    ui.screenshot("agreement").await?;
+    println!("    {rows} codes, {disagreements} places listed; {}", overall.replace('\n', " | "));
+    let coder: String = ui
+        .client
+        .execute("return document.querySelector('[data-testid=\"agreement-keep\"]').dataset.coder;", vec![])
+        .await
+        .context("the first settle button")?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    ui.click("agreement-keep").await?;
+    ui.wait_text("status", |t| t.contains(&coder), "a message that the place was settled").await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! 2 the command line itself was wrong. With `--json`, results go to stdout as JSON and
 //! errors stay on stderr.
 
+mod agreement;
 mod export;
 mod metrics;
 mod output;
@@ -268,6 +269,13 @@ enum Command {
         #[command(subcommand)]
         what: export::ExportWhat,
     },
+    /// How well coders agree, per code and overall, with and without the units nobody coded,
+    /// and the places where they differ (`polku agreement FILE --coders aino,ben --unit char`).
+    Agreement(agreement::AgreementArgs),
+    /// Bring in the work of another coder who coded a copy of this project (.polku), or a
+    /// REFI-QDA project (.qdpx): sources matched by their text, codes by path, codings and memos
+    /// with their coder; merging the same file twice changes nothing.
+    Merge { project: PathBuf, other: PathBuf },
     /// Sentences that mean something like TEXT ("find passages like this one").
     Similar {
         project: PathBuf,
@@ -932,6 +940,19 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             let scale = scale.as_deref().map(Scale::parse).transpose()?;
             metrics::run(&mut p, view, scale, &filter, out.json)?;
         }
+        Command::Merge { project, other } => {
+            let mut p = open(&project, &coder)?;
+            let summary = p.merge(&other, &mut |_, _| true)?;
+            if out.json {
+                output::print_json(&summary);
+            } else {
+                println!("{}", exchange_summary(&other.display().to_string(), &summary));
+            }
+        }
+        Command::Agreement(args) => {
+            let p = open(&args.project, &coder)?;
+            agreement::run(&p, args, out.json)?;
+        }
         Command::Export { project, what } => {
             let mut p = open(&project, &coder)?;
             export::run(&mut p, what, out)?;
@@ -965,8 +986,14 @@ fn exchange_summary(file: &str, x: &polku::refi::ExchangeSummary) -> String {
         x.cases,
         x.values
     );
+    if x.sources_matched > 0 {
+        s += &format!("\n  {} source(s) were in the project already (the same text)", x.sources_matched);
+    }
     if !x.coders.is_empty() {
         s += &format!("\n  coders: {}", x.coders.join(", "));
+    }
+    for c in &x.conflicts {
+        s += &format!("\n  to decide: {c} (merge them with `polku codes FILE merge` if they are one code)");
     }
     if x.offsets == polku::refi::Offsets::Utf16 {
         s += "\n  selection offsets were read as UTF-16 code units (as NVivo writes them)";

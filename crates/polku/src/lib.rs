@@ -2,6 +2,7 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the code map and invariants.
 
+pub mod agreement;
 pub mod analysis;
 pub mod assets;
 pub mod dates;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod language;
+pub mod merge;
 pub mod metrics;
 pub mod project;
 pub mod recent;

@@ -11,6 +11,7 @@
 
 mod common;
 
+mod agreement;
 mod analysis_curation;
 mod coding_session;
 mod export;

@@ -19,6 +19,7 @@ use polku::Project;
 
 use crate::AppState;
 
+pub mod agreement;
 pub mod analysis;
 pub mod codebook;
 pub mod coding;
@@ -166,6 +167,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             export::export_testimonials,
             export::export_refi,
             export::cancel_export,
+            agreement::coders,
+            agreement::agreement,
+            agreement::resolve_disagreement,
         ])
 }
 
@@ -198,7 +202,8 @@ mod tests {
     }
 
     /// The domain modules and their source.
-    const MODULES: [(&str, &str); 13] = [
+    const MODULES: [(&str, &str); 14] = [
+        ("agreement", include_str!("agreement.rs")),
         ("analysis", include_str!("analysis.rs")),
         ("codebook", include_str!("codebook.rs")),
         ("coding", include_str!("coding.rs")),

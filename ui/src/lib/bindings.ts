@@ -178,9 +178,41 @@ export const commands = {
 	exportRefi: (format: RefiFormat, offsets: Offsets) => typedError<ExportOutcome | null, ErrorReport>(__TAURI_INVOKE("export_refi", { format, offsets })),
 	/**  Asks a running export to stop (nothing of it is left on disk). */
 	cancelExport: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_export")),
+	/**  Everyone codings are attributed to, with their number of codings. */
+	coders: () => typedError<Coder[], ErrorReport>(__TAURI_INVOKE("coders")),
+	/**  How well the chosen coders agree on the chosen sources, per code and overall. */
+	agreement: (request: AgreementRequest) => typedError<Agreement, ErrorReport>(__TAURI_INVOKE("agreement", { request })),
+	/**
+	 *  Settles a disagreement on a code at a place by one coder's judgment (one undoable step);
+	 *  returns the history state, for the undo button.
+	 */
+	resolveDisagreement: (codeId: number, sourceId: number, start: number, end: number, coders: string[], keep: string) => typedError<HistoryState, ErrorReport>(__TAURI_INVOKE("resolve_disagreement", { codeId, sourceId, start, end, coders, keep })),
 };
 
 /* Types */
+/**  How well the coders agree, per code and overall. */
+export type Agreement = {
+	unit: UnitKind,
+	coders: string[],
+	sources: number,
+	overall: Figures,
+	codes: CodeAgreement[],
+	/**  At most [`MAX_DISAGREEMENTS`], in source order; `disagreement_count` says how many there are. */
+	disagreements: Disagreement[],
+	disagreement_count: number,
+};
+
+/**  Whose agreement on what. */
+export type AgreementRequest = {
+	/**  At least two coders, by name. */
+	coders: string[],
+	unit: UnitKind,
+	/**  One code (name or path); otherwise every code the coders used on these sources. */
+	code: string | null,
+	/**  The sources compared. */
+	filter: SourceFilter,
+};
+
 /**  What the analysis page shows before (or instead of) a run. */
 export type AnalysisOverview = {
 	/**  The key the model's results are stored under (its folder name). */
@@ -308,6 +340,15 @@ export type Code = {
 	coding_count: number,
 };
 
+/**  Agreement on one code. */
+export type CodeAgreement = {
+	code_id: number,
+	path: string,
+	/**  Each coder's codings of this code on these sources, in the order of `coders`. */
+	codings: number[],
+	figures: Figures,
+};
+
 /**  Codes × the values of one attribute: sources coded with the code per value. */
 export type CodeAttributeMatrix = {
 	attribute: string,
@@ -345,6 +386,12 @@ export type CodedPassage = {
 	source_title: string,
 	/**  The coded text exactly as stored. */
 	text: string,
+};
+
+/**  A coder and how much they coded. */
+export type Coder = {
+	name: string,
+	codings: number,
 };
 
 /**  A code applied to a character range of a source. */
@@ -447,6 +494,20 @@ export type Difference = {
 	high: number | null,
 };
 
+/**  A place where coders differ on a code: a segment, or a run of characters. */
+export type Disagreement = {
+	code_id: number,
+	path: string,
+	source_id: number,
+	source_title: string,
+	start: number,
+	end: number,
+	/**  The coders who coded it (the others did not). */
+	coded_by: string[],
+	/**  Their codings of this code that overlap the place, side by side. */
+	codings: Coding[],
+};
+
 /**  One theme's pull on the score. */
 export type Driver = {
 	item: Item,
@@ -490,7 +551,9 @@ export type EditAction =
 /**  Codings were removed. */
 "remove_codings" | 
 /**  A coding was moved to another code. */
-"recode";
+"recode" | 
+/**  Coders' disagreement on a place was settled by one coder's judgment. */
+"resolve";
 
 /**  A step as the UI names it ("Undo: code 12 passages"). */
 export type EditSummary = {
@@ -558,6 +621,12 @@ export type ExportSettings = {
 	report: ReportSettings,
 	personal_attributes: string[],
 	personal_words: string[],
+};
+
+/**  The measures over all units, and over the units at least one coder coded. */
+export type Figures = {
+	all: Measures,
+	coded: Measures,
 };
 
 /**  The result of importing one file: its report, or the error that left it out. */
@@ -757,6 +826,20 @@ export type MatrixRow = {
 	mentions: number,
 	sentiment: number | null,
 	cells: MatrixCell[],
+};
+
+/**
+ *  The measures over one set of units. A measure is `None` where it is undefined (no units, or
+ *  no variation: every coder gave everything the same value) or does not apply (Cohen's kappa
+ *  for more than two coders).
+ */
+export type Measures = {
+	/**  How many units (segments, or characters) the figures are over. */
+	units: number | null,
+	percent: number | null,
+	cohen_kappa: number | null,
+	fleiss_kappa: number | null,
+	alpha: number | null,
 };
 
 /**  A researcher's note. */
@@ -1297,6 +1380,13 @@ export type Trend = {
 	metric: Summary[],
 	items: ItemTrend[],
 };
+
+/**  What coders are compared on. */
+export type UnitKind = 
+/**  Answers, turns and paragraphs. */
+"segment" | 
+/**  Characters of the text. */
+"char";
 
 /**  What a column's values are. */
 export type ValueType = "empty" | "number" | "date" | 

@@ -130,11 +130,13 @@ enum Importer {
     /// REFI-QDA: a `.qdpx` project or a `.qdc` codebook (`crate::refi::read`).
     Qdpx,
     Qdc,
+    /// Another coder's copy of a project, merged (`crate::merge`).
+    Polku,
 }
 
 /// Every importable file extension (lower case) and its importer: the one table the importer
 /// choice, the error for an unsupported file and the app's file dialog read.
-const EXTENSIONS: [(&str, Importer); 19] = [
+const EXTENSIONS: [(&str, Importer); 20] = [
     ("txt", Importer::Text),
     ("text", Importer::Text),
     ("md", Importer::Markdown),
@@ -154,6 +156,7 @@ const EXTENSIONS: [(&str, Importer); 19] = [
     ("ods", Importer::Spreadsheet),
     ("qdpx", Importer::Qdpx),
     ("qdc", Importer::Qdc),
+    ("polku", Importer::Polku),
 ];
 
 /// Whether a file (by its name) is a table, whose columns an import preview can show.
@@ -199,20 +202,35 @@ impl Importer {
             Importer::Spreadsheet => "spreadsheet",
             Importer::Qdpx => "refi-qda",
             Importer::Qdc => "refi-qda codebook",
+            Importer::Polku => "merge",
         }
     }
 }
 
 impl Project {
-    /// Imports one file (see [`Project::import_bytes`]).
+    /// Imports one file (see [`Project::import_bytes`]); another copy of a project (`.polku`)
+    /// is merged ([`Project::merge`]).
     pub fn import_file(
         &mut self,
         path: &Path,
         opts: &ImportOptions,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<ImportReport> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        if Importer::for_file(name)? == Importer::Polku {
+            let summary = self.merge(path, progress)?;
+            return Ok(ImportReport {
+                file: path.display().to_string(),
+                importer: Importer::Polku.name().to_string(),
+                encoding: None,
+                sources: summary.sources,
+                segments: 0,
+                skipped: 0,
+                source_ids: Vec::new(),
+                exchange: Some(summary),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         self.import_bytes(&path.display().to_string(), name, &bytes, opts, progress)
     }
 
@@ -245,7 +263,7 @@ impl Project {
         }
         if let Some(x) = self.parse_exchange(file, importer, bytes)? {
             let record = (importer == Importer::Qdpx).then_some((file_name, hash.as_str()));
-            let (summary, ids) = self.store_exchange(x, record, progress)?;
+            let (summary, ids) = self.store_exchange(x, record, false, progress)?;
             return Ok(ImportReport {
                 file: file.to_string(),
                 importer: importer.name().to_string(),
@@ -310,7 +328,7 @@ impl Project {
         bytes: &[u8],
     ) -> Result<Option<crate::refi::read::Exchange>> {
         Ok(match importer {
-            Importer::Qdpx => Some(crate::refi::read::parse_qdpx(file, bytes)?),
+            Importer::Qdpx => Some(crate::refi::read::parse_qdpx(file, bytes, None)?),
             Importer::Qdc => Some(crate::refi::read::parse_qdc(file, bytes)?),
             _ => None,
         })
@@ -485,8 +503,8 @@ impl Project {
                 let (text, segs) = subtitles::parse(file, &raw, importer == Importer::Vtt)?;
                 one(single(text, segs, SourceKind::Interview)?, Some(enc))
             }
-            Importer::Qdpx | Importer::Qdc => {
-                return Err(Error::import(file, Location::File, "a REFI-QDA file holds a project, not sources"))
+            Importer::Qdpx | Importer::Qdc | Importer::Polku => {
+                return Err(Error::import(file, Location::File, "this file holds a project, not sources"))
             }
             Importer::Csv | Importer::JsonLines | Importer::Spreadsheet => {
                 let (tbl, encoding) = self.read_table(file, importer, bytes, opts)?.expect("a table importer");

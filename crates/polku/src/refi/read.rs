@@ -64,6 +64,11 @@ pub struct ExchangeSummary {
     /// `Project`'s `name`, or empty for a codebook.
     pub project: String,
     pub sources: usize,
+    /// Sources the project already had (a merge matches them by their text).
+    pub sources_matched: usize,
+    /// Codes added under one path while the codebook has a code of the same name under
+    /// another: for the user to decide whether they are one code (merge them) or two.
+    pub conflicts: Vec<String>,
     /// Codes new to the project, by path.
     pub codes_added: Vec<String>,
     /// Codes that the project already had (same path), used as they are.
@@ -340,8 +345,9 @@ fn label(kind: &str, node: Node) -> String {
     }
 }
 
-/// Reads a `.qdpx` archive.
-pub(crate) fn parse_qdpx(file: &str, bytes: &[u8]) -> Result<Exchange> {
+/// Reads a `.qdpx` archive whose offsets are counted as `known` says, or as they look
+/// (see the module doc).
+pub(crate) fn parse_qdpx(file: &str, bytes: &[u8], known: Option<Offsets>) -> Result<Exchange> {
     let mut archive = Archive::open(file, bytes)?;
     let mut qde: Vec<(&String, &usize)> = archive.by_path.iter().filter(|(n, _)| n.ends_with(".qde")).collect();
     // `project.qde` first, then one at the root, then any.
@@ -435,7 +441,7 @@ pub(crate) fn parse_qdpx(file: &str, bytes: &[u8]) -> Result<Exchange> {
             x.leave_out(format!("{n} {what}(s)"), format!("Polku has no {what}s"));
         }
     }
-    convert_offsets(&mut x);
+    convert_offsets(&mut x, known);
     Ok(x)
 }
 
@@ -577,14 +583,15 @@ fn misplaced(chars: &[char], selections: &[Selection], utf16: Option<&HashMap<i6
 }
 
 /// Decides how the file counts offsets (see the module doc) and converts every selection.
-fn convert_offsets(x: &mut Exchange) {
+fn convert_offsets(x: &mut Exchange, known: Option<Offsets>) {
     let (mut as_chars, mut as_utf16) = (0, 0);
-    for s in x.sources.iter().filter(|s| s.text.chars().any(|c| c.len_utf16() == 2)) {
+    let sources = x.sources.iter().filter(|s| known.is_none() && s.text.chars().any(|c| c.len_utf16() == 2));
+    for s in sources {
         let chars: Vec<char> = s.text.chars().collect();
         as_chars += misplaced(&chars, &s.selections, None);
         as_utf16 += misplaced(&chars, &s.selections, Some(&utf16_boundaries(&s.text)));
     }
-    x.offsets = if as_utf16 < as_chars { Offsets::Utf16 } else { Offsets::Characters };
+    x.offsets = known.unwrap_or(if as_utf16 < as_chars { Offsets::Utf16 } else { Offsets::Characters });
     let mut left_out = Vec::new();
     for s in &mut x.sources {
         let len = s.text.chars().count() as i64;
@@ -669,12 +676,18 @@ fn own_fields(
 
 impl Project {
     /// Stores a REFI-QDA file read by [`parse_qdpx`] or [`parse_qdc`] in one transaction:
-    /// codes merged by path, then sources, cases, codings and memos. `import_id` is the import
-    /// record's, if one was made.
+    /// codes merged by path, then sources, cases, codings and memos. `record` is the file name
+    /// and content hash of an import, which is recorded so the same file is not imported twice.
+    ///
+    /// With `merge`, the file is another copy of this project ([`Project::merge`]): a source
+    /// whose text the project has is that source (its own fields and attributes stay as they
+    /// are), attributes the project has keep their values, and codings and memos it already has
+    /// are not added again, so merging the same copy twice changes nothing.
     pub(crate) fn store_exchange(
         &mut self,
         mut x: Exchange,
         record: Option<(&str, &str)>,
+        merge: bool,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<(ExchangeSummary, Vec<Id>)> {
         let me = self.coder().to_string();
@@ -683,6 +696,8 @@ impl Project {
             project: x.project.clone(),
             offsets: x.offsets,
             sources: 0,
+            sources_matched: 0,
+            conflicts: Vec::new(),
             codes_added: Vec::new(),
             codes_matched: 0,
             codings: 0,
@@ -777,6 +792,18 @@ impl Project {
                         id
                     }
                     None => {
+                        let elsewhere: Option<String> = tx
+                            .prepare_cached(
+                                "WITH RECURSIVE up(id, parent_id, path) AS (
+                                   SELECT id, parent_id, name FROM codes WHERE name = ?1 COLLATE NOCASE
+                                   UNION ALL SELECT up.id, c.parent_id, c.name || '/' || up.path FROM up JOIN codes c ON c.id = up.parent_id)
+                                 SELECT path FROM up WHERE parent_id IS NULL LIMIT 1",
+                            )?
+                            .query_row([&name], |r| r.get(0))
+                            .optional()?;
+                        if let Some(other) = elsewhere {
+                            summary.conflicts.push(format!("'{path}' was added; the codebook also has '{other}'"));
+                        }
                         let color = c.color.as_deref().filter(|c| crate::store::codes::normalize_color(c).is_ok());
                         let id = crate::store::codes::insert_code(tx, &name, parent, color, &c.description)?;
                         // Keep the file's GUID when it is free, so a later exchange recognises the code.
@@ -812,18 +839,40 @@ impl Project {
             }
             let mut ids = Vec::with_capacity(total);
             let mut inserter = Inserter::new(tx, import_id);
+            let mut same_text = tx.prepare_cached("SELECT id, title FROM sources WHERE text = ?1 ORDER BY id")?;
+            let mut matched: HashSet<Id> = HashSet::new();
             for (i, s) in new_sources.iter().enumerate() {
                 if i % 500 == 0 && !progress(i, total) {
                     return Err(Error::Cancelled);
                 }
+                if merge {
+                    // The same text is the same source; among equal texts, the same title first.
+                    let candidates: Vec<(Id, String)> =
+                        same_text.query_map([&s.text], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+                    let free = candidates.iter().filter(|(id, _)| !matched.contains(id));
+                    let pick = free.clone().find(|(_, t)| *t == s.title).or_else(|| free.clone().next());
+                    if let Some((id, _)) = pick {
+                        matched.insert(*id);
+                        ids.push(*id);
+                        continue;
+                    }
+                }
                 ids.push(inserter.insert(s, &now)?);
+                summary.sources += 1;
             }
-            summary.sources = ids.len();
+            summary.sources_matched = matched.len();
+            summary.values -= new_sources.iter().zip(&ids).filter(|(_, id)| matched.contains(id)).map(|(s, _)| s.attributes.len()).sum::<usize>();
 
             // Cases (with or without sources) and their attributes.
+            let mut has_value = tx.prepare_cached(
+                "SELECT 1 FROM case_values v JOIN attributes a ON a.id = v.attribute_id WHERE v.case_id = ?1 AND a.name = ?2",
+            )?;
             for c in &x.cases {
                 let id = crate::store::cases::ensure(tx, &c.name)?;
                 for (name, value) in &c.values {
+                    if merge && has_value.query_row(params![id, name], |_| Ok(())).optional()?.is_some() {
+                        continue;
+                    }
                     attributes::set(tx, Scope::Case, id, name, value)?;
                     summary.values += 1;
                 }
@@ -850,7 +899,18 @@ impl Project {
                         let new = NewCoding { code_id, source_id: sid, start, end, origin: Origin::Manual, confidence: None };
                         let added = crate::store::codings::insert(tx, &coder, &[new])?;
                         summary.codings += added.len();
-                        first = first.or(added.first().copied());
+                        // A coding the project had already (a merge) keeps its notes too.
+                        let id = match added.first() {
+                            Some(id) => Some(*id),
+                            None => tx
+                                .prepare_cached(
+                                    "SELECT k.id FROM codings k JOIN coders u ON u.id = k.coder_id
+                                     WHERE k.code_id = ?1 AND k.source_id = ?2 AND k.start = ?3 AND k.end = ?4 AND u.name = ?5",
+                                )?
+                                .query_row(params![code_id, sid, start, end, coder], |r| r.get(0))
+                                .optional()?,
+                        };
+                        first = first.or(id);
                         coders.insert(coder);
                     }
                     for n in &sel.notes {
@@ -873,6 +933,9 @@ impl Project {
                 // A note the project refers to, or none does, is a project memo.
                 let target = memo_targets.get(note.guid.as_str()).copied().unwrap_or(MemoTarget::Project);
                 let author = user(&note.user);
+                if merge && crate::store::memos::exists(tx, target, &note.name, &note.text, &author)? {
+                    continue;
+                }
                 crate::store::memos::insert(tx, target, &note.name, &note.text, &author, &now)?;
                 coders.insert(author);
                 summary.memos += 1;

@@ -66,6 +66,8 @@ struct Note {
     name: String,
     text: String,
     created: String,
+    /// The author's user GUID (empty when unknown).
+    user: String,
 }
 
 struct Case {
@@ -111,14 +113,16 @@ impl Project {
         let me = self.identity()?;
         let conn = self.conn();
         let g = |kind: &str, id: Id| guid(&me, kind, id);
+        // Users: the coders and the memos' authors, by name.
+        let user = |name: &str| uuid::Uuid::new_v5(&me, format!("user:{name}").as_bytes()).to_string();
         let users: Vec<(String, String)> = conn
-            .prepare("SELECT id, name FROM coders ORDER BY id")?
-            .query_map([], |r| Ok((g("user", r.get(0)?), r.get(1)?)))?
+            .prepare("SELECT name FROM coders UNION SELECT author FROM memos WHERE author <> '' ORDER BY 1")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|name| name.map(|n| (user(&n), n)))
             .collect::<Result<_, _>>()?;
         let user_of: HashMap<Id, String> = conn
-            .prepare("SELECT id FROM coders")?
-            .query_map([], |r| r.get(0))?
-            .map(|id| id.map(|id| (id, g("user", id))))
+            .prepare("SELECT id, name FROM coders")?
+            .query_map([], |r| Ok((r.get(0)?, user(&r.get::<_, String>(1)?))))?
             .collect::<Result<_, _>>()?;
         let codes: Vec<Code> = conn
             .prepare("SELECT id, parent_id, name, color, description, guid FROM codes ORDER BY position, id")?
@@ -173,7 +177,7 @@ impl Project {
             HashMap::<Id, Vec<String>>::new(),
         );
         let mut st = conn.prepare(
-            "SELECT id, source_id, code_id, coding_id, case_id, title, text, created_at FROM memos ORDER BY id",
+            "SELECT id, source_id, code_id, coding_id, case_id, title, text, created_at, author FROM memos ORDER BY id",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -189,7 +193,9 @@ impl Project {
                 _ => project_notes.push(note.clone()),
             }
             let title: String = r.get(5)?;
-            notes.push(Note { guid: note, name: title, text: r.get(6)?, created: r.get(7)? });
+            let author: String = r.get(8)?;
+            let author = if author.is_empty() { String::new() } else { user(&author) };
+            notes.push(Note { guid: note, name: title, text: r.get(6)?, created: r.get(7)?, user: author });
         }
 
         // Sources with their coded spans.
@@ -273,20 +279,26 @@ impl Project {
     /// Writes the project as a REFI-QDA `.qdpx` archive to `path`, with selection offsets
     /// counted as `offsets` says (the standard's characters, or NVivo's UTF-16 units).
     pub fn export_qdpx(&self, path: &Path, offsets: Offsets, overwrite: bool) -> Result<ExportOutcome> {
+        let (bytes, sources) = self.qdpx_bytes(offsets)?;
+        write_file(path, overwrite, |w| w.write_all(&bytes).map_err(|e| Error::io(path, e)))?;
+        Ok(ExportOutcome::of_file(path, sources))
+    }
+
+    /// The project as a `.qdpx` archive in memory, and how many sources it holds.
+    pub(crate) fn qdpx_bytes(&self, offsets: Offsets) -> Result<(Vec<u8>, usize)> {
         let x = self.exchange()?;
         let qde = project_xml(&x, offsets).map_err(|e| Error::Invalid(format!("writing project.qde: {e}")))?;
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let deflated = zip::write::SimpleFileOptions::default();
-        let fail = |e: zip::result::ZipError| Error::Invalid(format!("writing {}: {e}", path.display()));
+        let fail = |e: zip::result::ZipError| Error::Invalid(format!("writing the archive: {e}"));
+        let io = |e: std::io::Error| Error::Invalid(format!("writing the archive: {e}"));
         zip.start_file("project.qde", deflated).map_err(fail)?;
-        zip.write_all(&qde).map_err(|e| Error::io(path, e))?;
+        zip.write_all(&qde).map_err(io)?;
         for s in &x.sources {
             zip.start_file(format!("sources/{}.txt", s.guid), deflated).map_err(fail)?;
-            zip.write_all(s.text.as_bytes()).map_err(|e| Error::io(path, e))?;
+            zip.write_all(s.text.as_bytes()).map_err(io)?;
         }
-        let bytes = zip.finish().map_err(fail)?.into_inner();
-        write_file(path, overwrite, |w| w.write_all(&bytes).map_err(|e| Error::io(path, e)))?;
-        Ok(ExportOutcome::of_file(path, x.sources.len()))
+        Ok((zip.finish().map_err(fail)?.into_inner(), x.sources.len()))
     }
 
     /// Writes the codebook as a REFI-QDA `.qdc` file to `path`.
@@ -491,7 +503,7 @@ fn project_xml(x: &Exchange, offsets: Offsets) -> std::io::Result<Vec<u8>> {
                         if !n.name.trim().is_empty() {
                             e = e.with_attribute(("name", n.name.as_str()));
                         }
-                        e.with_attribute(("creationDateTime", created.as_str()))
+                        created_by(e, &n.user, &created)
                             .write_inner_content(|w| text_element(w, "PlainTextContent", &n.text))?;
                     }
                     Ok(())

@@ -10,3 +10,22 @@ pub(crate) fn coder_id(tx: &Transaction, name: &str) -> Result<Id> {
     tx.execute("INSERT OR IGNORE INTO coders(name) VALUES (?1)", [name])?;
     Ok(tx.query_row("SELECT id FROM coders WHERE name = ?1", [name], |r| r.get(0))?)
 }
+
+/// A coder and how much they coded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Coder {
+    pub name: String,
+    pub codings: usize,
+}
+
+impl crate::Project {
+    /// Everyone codings are attributed to, by name, with their number of codings.
+    pub fn coders(&self) -> Result<Vec<Coder>> {
+        let mut st = self.conn().prepare(
+            "SELECT u.name, count(k.id) FROM coders u LEFT JOIN codings k ON k.coder_id = u.id GROUP BY u.id ORDER BY u.name",
+        )?;
+        let rows = st.query_map([], |r| Ok(Coder { name: r.get(0)?, codings: r.get::<_, i64>(1)? as usize }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

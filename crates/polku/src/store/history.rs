@@ -25,6 +25,8 @@ pub enum EditAction {
     RemoveCodings,
     /// A coding was moved to another code.
     Recode,
+    /// Coders' disagreement on a place was settled by one coder's judgment.
+    Resolve,
 }
 
 /// A step as the UI names it ("Undo: code 12 passages").

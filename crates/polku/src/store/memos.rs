@@ -64,6 +64,25 @@ pub(crate) fn insert(
     Ok(tx.last_insert_rowid())
 }
 
+/// Whether the same memo (target, title, text and author) is stored already.
+pub(crate) fn exists(
+    tx: &rusqlite::Transaction,
+    target: MemoTarget,
+    title: &str,
+    text: &str,
+    author: &str,
+) -> Result<bool> {
+    let (s, c, k, a) = columns(target);
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM memos WHERE source_id IS ?1 AND code_id IS ?2 AND coding_id IS ?3 AND case_id IS ?4
+             AND title = ?5 AND text = ?6 AND author = ?7",
+        )?
+        .query_row(params![s, c, k, a, title, text, author], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 const MEMO_COLUMNS: &str = "id, source_id, code_id, coding_id, case_id, title, text, author, created_at, updated_at";
 
 impl Project {

@@ -4,7 +4,7 @@
 
 pub mod attributes;
 pub mod cases;
-pub(crate) mod coders;
+pub mod coders;
 pub mod codes;
 pub mod codings;
 pub mod history;

@@ -1,6 +1,16 @@
 // Which page is shown, and what the reader and codebook have open.
 
-export type View = "sources" | "dashboard" | "export" | "codebook" | "search" | "analysis" | "phases" | "memos" | "reader";
+export type View =
+  | "sources"
+  | "dashboard"
+  | "export"
+  | "codebook"
+  | "agreement"
+  | "search"
+  | "analysis"
+  | "phases"
+  | "memos"
+  | "reader";
 
 export interface Focus {
   /** Code-point range in the source text to scroll to and flash. */

@@ -17,6 +17,8 @@ export function stepLabel(step: EditSummary): string {
       return t("history.removeCodings", { n: step.count });
     case "recode":
       return t("history.recode", { n: step.count });
+    case "resolve":
+      return t("history.resolve", { n: step.count });
   }
 }
 
