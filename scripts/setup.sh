@@ -67,7 +67,7 @@ pytools=target/pytools
 if ! cmp -s scripts/pytools.txt "$pytools/requirements.txt"; then
   echo "setup: installing the Python tools the tests compare against"
   python3 -m venv "$pytools"
-  "$pytools/bin/pip" install -q --disable-pip-version-check -r scripts/pytools.txt
+  "$pytools/bin/pip" install -q --disable-pip-version-check --no-deps -r scripts/pytools.txt
   cp scripts/pytools.txt "$pytools/requirements.txt"
 fi
 

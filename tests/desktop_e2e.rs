@@ -568,6 +568,16 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         .to_string();
     ui.click("agreement-keep").await?;
     ui.wait_text("status", |t| t.contains(&coder), "a message that the place was settled").await?;
+    // Over characters the table has the unitizing alpha too.
+    ui.select("agreement-unit", "char").await?;
+    ui.click("agreement-run").await?;
+    ui.wait_text(
+        "agreement-overall",
+        |t| t.contains("uα") || t.contains("unitizing") || t.contains("yksiköinnin"),
+        "uα",
+    )
+    .await?;
+    ui.screenshot("agreement-characters").await?;
     Ok(())
 }
 

@@ -68,21 +68,21 @@ pub fn run(p: &Project, a: AgreementArgs, json: bool) -> Result<()> {
         UnitKind::Char => "characters",
     };
     let kappa = if two { "Cohen κ" } else { "Fleiss κ" };
-    let mut t = table(&[
-        "code",
-        &format!("codings ({})", r.coders.join(" / ")),
-        unit,
-        "agree",
-        kappa,
-        "α",
-        &format!("coded {unit}"),
-        "agree",
-        kappa,
-        "α",
-    ]);
+    let chars = r.unit == UnitKind::Char;
+    let coders = format!("codings ({})", r.coders.join(" / "));
+    let coded = format!("coded {unit}");
+    let mut header = vec!["code", &coders, unit, "agree", kappa, "α"];
+    if chars {
+        header.push("uα");
+    }
+    header.extend([coded.as_str(), "agree", kappa, "α"]);
+    let mut t = table(&header);
     let mut row = |name: String, codings: String, f: &polku::agreement::Figures| {
         let mut cells_row = vec![name, codings];
         cells_row.extend(cells(&f.all, two));
+        if chars {
+            cells_row.push(figure(f.all.unitized_alpha));
+        }
         cells_row.extend(cells(&f.coded, two));
         t.add_row(cells_row);
     };
@@ -97,8 +97,9 @@ pub fn run(p: &Project, a: AgreementArgs, json: bool) -> Result<()> {
         r.sources
     );
     println!(
-        "agree: share of units on which every coder made the same choice; κ: agreement beyond chance ({}); α: Krippendorff's alpha (nominal). –: undefined (no variation).",
-        if two { "Cohen, two coders" } else { "Fleiss, all coders" }
+        "agree: share of units on which every coder made the same choice; κ: agreement beyond chance ({}); α: Krippendorff's alpha (nominal){}. –: undefined (no variation).",
+        if two { "Cohen, two coders" } else { "Fleiss, all coders" },
+        if chars { "; uα: Krippendorff's unitizing alpha, agreement on where coded stretches begin and end" } else { "" }
     );
     if r.disagreement_count > 0 {
         println!("\n{} places where the coders differ:", r.disagreement_count);

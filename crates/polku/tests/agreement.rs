@@ -178,6 +178,49 @@ fn a_projects_agreement_matches_the_references_for_segments_and_characters() {
             let (alpha, kappa) = theirs.last().unwrap();
             close(a.overall.all.alpha, *alpha, &what("overall"));
             close(a.overall.all.cohen_kappa, *kappa, &what("overall"));
+            // Over characters, the unitizing alpha of each code's stretches (a coder's codings
+            // that overlap or touch are one stretch), and of all codes' continua one after another.
+            if unit == UnitKind::Char {
+                let mut pooled_set = (0, vec![Vec::new(); n]);
+                let mut per_code = Vec::new();
+                for code in &codes {
+                    let (mut offset, mut stretches) = (0, vec![Vec::new(); n]);
+                    for s in &sources {
+                        let codings = p.codings(s.id).unwrap();
+                        for (k, coder) in chosen.iter().enumerate() {
+                            let mut spans: Vec<(i64, i64)> = codings
+                                .iter()
+                                .filter(|c| c.code_id == *code && &c.coder == coder)
+                                .map(|c| (c.start, c.end))
+                                .collect();
+                            spans.sort_unstable();
+                            let mut merged: Vec<(i64, i64)> = Vec::new();
+                            for (a, b) in spans {
+                                match merged.last_mut() {
+                                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                                    _ => merged.push((a, b)),
+                                }
+                            }
+                            stretches[k].extend(merged.iter().map(|(a, b)| (a + offset, b + offset)));
+                            pooled_set.1[k].extend(
+                                merged.iter().map(|(a, b)| (a + pooled_set.0 + offset, b + pooled_set.0 + offset)),
+                            );
+                        }
+                        offset += s.char_len;
+                    }
+                    pooled_set.0 += offset;
+                    per_code.push((offset, stretches));
+                }
+                per_code.push(pooled_set);
+                let theirs = reference_unitized(&per_code);
+                for code in &a.codes {
+                    let k = codes.iter().position(|c| *c == code.code_id).unwrap();
+                    close(code.figures.all.unitized_alpha, theirs[k], &what(&format!("uα {}", code.path)));
+                }
+                close(a.overall.all.unitized_alpha, *theirs.last().unwrap(), &what("uα overall"));
+            } else {
+                assert_eq!(a.overall.all.unitized_alpha, None);
+            }
             // Percent agreement and the units count, worked out from the same units.
             let pooled = sets.last().unwrap();
             let agree = (0..pooled[0].len()).filter(|&i| pooled.iter().all(|r| r[i] == pooled[0][i])).count();
@@ -350,4 +393,105 @@ fn two_coders_copies_merge_into_the_same_project_in_either_order_and_twice_chang
     // The project itself and other files are refused.
     assert!(a.merge(&a_path, &mut |_, _| true).is_err());
     assert!(a.merge(&dir.path().join("a.txt"), &mut |_, _| true).is_err());
+}
+
+/// A continuum's length and each coder's coded stretches (start, end), end exclusive.
+type Continuum = (i64, Vec<Vec<(i64, i64)>>);
+
+/// Krippendorff's unitizing alpha of each data set by the reference implementation (the PyPI
+/// package `krippendorff-unitized-alpha`): a continuum of `length` characters, and each coder's
+/// coded stretches as (start, end), end exclusive; stretches of different blocks are separate.
+fn reference_unitized(sets: &[Continuum]) -> Vec<Option<f64>> {
+    const SCRIPT: &str = r#"
+import json, math, sys
+from krippendorff_unitized_alpha.krippendorffs_unitized_alpha import KrippendorffUnitizedAlpha, Segment, EMPTY_TAG
+out = []
+for length, coders in json.load(sys.stdin):
+    data = {}
+    for k, spans in enumerate(coders):
+        segments, at = [], 0
+        for start, end in spans:
+            if start > at:
+                segments.append(Segment(EMPTY_TAG, at, start))
+            segments.append(Segment("coded", start, end))
+            at = end
+        if at < length:
+            segments.append(Segment(EMPTY_TAG, at, length))
+        data[f"coder{k}"] = segments
+    try:
+        a = float(KrippendorffUnitizedAlpha(data).result)
+    except Exception:
+        a = math.nan
+    out.append(None if math.isnan(a) else a)
+print(json.dumps(out))
+"#;
+    let mut child = Command::new(common::python_tools())
+        .arg("-c")
+        .arg(SCRIPT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(serde_json::to_string(sets).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The runs of one block of `length` characters, given each coder's coded stretches.
+fn runs(length: i64, coders: &[Vec<(i64, i64)>]) -> Vec<Unit> {
+    let mut cuts: Vec<i64> = vec![0, length];
+    cuts.extend(coders.iter().flatten().flat_map(|(s, e)| [*s, *e]));
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .map(|w| Unit {
+            weight: (w[1] - w[0]) as f64,
+            values: coders.iter().map(|c| Some(c.iter().any(|(s, e)| *s <= w[0] && *e >= w[1]) as u32)).collect(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_unitizing_alpha_matches_the_reference_implementation() {
+    let mut rng = Rng(7);
+    let (mut sets, mut ours) = (Vec::new(), Vec::new());
+    for _ in 0..40 {
+        let coders = 2 + rng.next(3) as usize;
+        let blocks = 1 + rng.next(3) as usize;
+        let (mut blocks_runs, mut all, mut offset) = (Vec::new(), vec![Vec::new(); coders], 0);
+        for _ in 0..blocks {
+            let length = 40 + rng.next(200) as i64;
+            // Stretches apart from each other (touching ones would be one stretch).
+            let stretches: Vec<Vec<(i64, i64)>> = (0..coders)
+                .map(|_| {
+                    let (mut at, mut list) = (rng.next(20) as i64, Vec::new());
+                    while at < length - 2 {
+                        let end = (at + 1 + rng.next(40) as i64).min(length);
+                        list.push((at, end));
+                        at = end + 1 + rng.next(30) as i64;
+                    }
+                    list
+                })
+                .collect();
+            blocks_runs.push(runs(length, &stretches));
+            for (k, list) in stretches.iter().enumerate() {
+                all[k].extend(list.iter().map(|(s, e)| (s + offset, e + offset)));
+            }
+            offset += length;
+        }
+        sets.push((offset, all));
+        ours.push(measures::unitized_alpha(&blocks_runs));
+    }
+    let theirs = reference_unitized(&sets);
+    assert!(theirs.iter().filter(|a| a.is_some()).count() >= 35);
+    for (k, (a, b)) in ours.into_iter().zip(theirs).enumerate() {
+        close(a, b, &format!("unitizing alpha of set {k}"));
+    }
+    // Identical stretches agree perfectly; the same characters cut into other stretches do not.
+    let same = runs(100, &[vec![(10, 30), (50, 60)], vec![(10, 30), (50, 60)]]);
+    assert!((measures::unitized_alpha(&[same]).unwrap() - 1.0).abs() < 1e-12);
+    let cut = runs(100, &[vec![(10, 30)], vec![(10, 20), (20, 30)]]);
+    assert!((measures::unitized_alpha(&[cut]).unwrap() - 1.0).abs() < 1e-12, "touching codings are one stretch");
 }

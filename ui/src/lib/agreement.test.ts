@@ -58,7 +58,7 @@ describe("the request", () => {
 });
 
 describe("the kappa", () => {
-  const m: Measures = { units: 10, percent: 0.9, cohen_kappa: 0.5, fleiss_kappa: 0.48, alpha: 0.51 };
+  const m: Measures = { units: 10, percent: 0.9, cohen_kappa: 0.5, fleiss_kappa: 0.48, alpha: 0.51, unitized_alpha: null };
 
   it("is Cohen's for two coders and Fleiss' for more", () => {
     expect(kappaKind(2)).toBe("cohen");

@@ -583,6 +583,13 @@ export type ExchangeSummary = {
 	/**  `Project`'s `name`, or empty for a codebook. */
 	project: string,
 	sources: number,
+	/**  Sources the project already had (a merge matches them by their text). */
+	sources_matched: number,
+	/**
+	 *  Codes added under one path while the codebook has a code of the same name under
+	 *  another: for the user to decide whether they are one code (merge them) or two.
+	 */
+	conflicts: string[],
 	/**  Codes new to the project, by path. */
 	codes_added: string[],
 	/**  Codes that the project already had (same path), used as they are. */
@@ -840,6 +847,12 @@ export type Measures = {
 	cohen_kappa: number | null,
 	fleiss_kappa: number | null,
 	alpha: number | null,
+	/**
+	 *  Krippendorff's unitizing alpha (uα): agreement on where coded stretches begin and end.
+	 *  Over characters only, and only over all units (it is about the stretches' edges, which
+	 *  leaving text out would move).
+	 */
+	unitized_alpha: number | null,
 };
 
 /**  A researcher's note. */

@@ -135,6 +135,56 @@ pub fn krippendorff_alpha(units: &[Unit]) -> Option<f64> {
     (n > 1.0 && expected > 0.0).then(|| 1.0 - observed / expected)
 }
 
+/// Krippendorff's unitizing alpha (uα, Krippendorff, Mathet, Bouvry & Widlöcher 2016) of one
+/// code: how well coders agree on where coded stretches begin and end, not only on which
+/// characters are coded. `blocks` are continua (one per source), each a sequence of runs in
+/// text order whose values are 1 (coded) or 0 (not), one per coder; a coder's coded stretch is
+/// a maximal sequence of coded runs inside a block.
+///
+/// Observed coincidences are the lengths where two coders' stretches overlap (the same as
+/// alpha's over characters). Expected ones follow the paper: a coded stretch of length `l`
+/// weighs `l²` (it is one unit), an uncoded one `l` (any part of it is as uncoded as the whole).
+/// `None` when undefined (nothing coded, or everything).
+pub fn unitized_alpha(blocks: &[Vec<Unit>]) -> Option<f64> {
+    let coders = blocks.iter().flatten().next()?.values.len();
+    if coders < 2 {
+        return None;
+    }
+    let m = coders as f64;
+    let (mut o, mut total) = ([[0.0f64; 2]; 2], 0.0);
+    // Σ over every coder's stretches of l² (coded) and of l (uncoded).
+    let (mut coded_weight, mut uncoded_weight) = (0.0, 0.0);
+    for block in blocks {
+        let mut open = vec![0.0f64; coders];
+        for run in block {
+            let v: Vec<usize> = run.values.iter().map(|x| (*x == Some(1)) as usize).collect();
+            for i in 0..coders {
+                for j in 0..coders {
+                    if i != j {
+                        o[v[i]][v[j]] += run.weight / (m - 1.0);
+                    }
+                }
+                if v[i] == 1 {
+                    open[i] += run.weight;
+                } else {
+                    coded_weight += open[i] * open[i];
+                    open[i] = 0.0;
+                    uncoded_weight += run.weight;
+                }
+            }
+            total += run.weight * m;
+        }
+        coded_weight += open.iter().map(|l| l * l).sum::<f64>();
+    }
+    let margin = |c: usize| o[c][0] + o[c][1];
+    let denominator = total * total - coded_weight - uncoded_weight;
+    let expected_agreement = total * (margin(1) * margin(1) - coded_weight) / denominator
+        + total * (margin(0) * margin(0) - uncoded_weight) / denominator;
+    let expected = total - expected_agreement;
+    let observed = total - o[0][0] - o[1][1];
+    (denominator > 0.0 && expected > 1e-12).then(|| 1.0 - observed / expected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

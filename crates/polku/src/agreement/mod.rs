@@ -12,7 +12,10 @@
 //! "agrees" inflates percent agreement, which the second figure shows.
 //!
 //! The measures ([`measures`]): percent agreement, Cohen's kappa (two coders), Fleiss' kappa and
-//! Krippendorff's alpha (nominal, any number of coders).
+//! Krippendorff's alpha (nominal, any number of coders); over characters also Krippendorff's
+//! unitizing alpha (uα), which compares where coded stretches begin and end. ATLAS.ti reports
+//! the same family; its cu-α compares codes within a semantic domain where coders' stretches
+//! overlap, which Polku's per-code figures (one code against no code) do not need.
 
 pub mod measures;
 
@@ -75,6 +78,10 @@ pub struct Measures {
     pub cohen_kappa: Option<f64>,
     pub fleiss_kappa: Option<f64>,
     pub alpha: Option<f64>,
+    /// Krippendorff's unitizing alpha (uα): agreement on where coded stretches begin and end.
+    /// Over characters only, and only over all units (it is about the stretches' edges, which
+    /// leaving text out would move).
+    pub unitized_alpha: Option<f64>,
 }
 
 /// The measures over all units, and over the units at least one coder coded.
@@ -129,7 +136,7 @@ pub struct Agreement {
 /// The most disagreements listed at once.
 pub const MAX_DISAGREEMENTS: usize = 2000;
 
-fn measures(units: &[Unit]) -> Measures {
+fn measures(units: &[Unit], unitized_alpha: Option<f64>) -> Measures {
     let two = units.first().is_some_and(|u| u.values.len() == 2);
     Measures {
         units: units.iter().map(|u| u.weight).sum(),
@@ -137,12 +144,17 @@ fn measures(units: &[Unit]) -> Measures {
         cohen_kappa: if two { measures::cohen_kappa(units) } else { None },
         fleiss_kappa: measures::fleiss_kappa(units),
         alpha: measures::krippendorff_alpha(units),
+        unitized_alpha,
     }
 }
 
-fn figures(units: &[Unit]) -> Figures {
+/// The figures of units that come in blocks (one per source, and per code when pooled), the
+/// runs of characters of a block in text order.
+fn figures(unit: UnitKind, blocks: &[Vec<Unit>]) -> Figures {
+    let units: Vec<Unit> = blocks.iter().flatten().cloned().collect();
     let coded: Vec<Unit> = units.iter().filter(|u| u.values.contains(&Some(1))).cloned().collect();
-    Figures { all: measures(units), coded: measures(&coded) }
+    let unitized = (unit == UnitKind::Char).then(|| measures::unitized_alpha(blocks)).flatten();
+    Figures { all: measures(&units, unitized), coded: measures(&coded, None) }
 }
 
 struct Source {
@@ -274,18 +286,20 @@ impl Project {
         let none: Vec<Vec<Coding>> = vec![Vec::new(); coders.len()];
         let (mut pooled, mut per_code, mut places) = (Vec::new(), Vec::new(), Vec::new());
         for (code_id, by_source) in &codings {
-            let mut units = Vec::new();
+            let mut blocks = Vec::with_capacity(sources.len());
             let first = places.len();
             for (i, s) in sources.iter().enumerate() {
                 let lists = by_source.get(&s.id).unwrap_or(&none);
                 let by_coder: Vec<Vec<&Coding>> = lists.iter().map(|l| l.iter().collect()).collect();
+                let mut units = Vec::new();
                 code_units(req.unit, s, i, &by_coder, &mut units, &mut places);
+                blocks.push(units);
             }
             let counts = (0..coders.len()).map(|k| by_source.values().map(|l| l[k].len()).sum()).collect();
             let path = paths.get(code_id).cloned().unwrap_or_default();
-            per_code
-                .push((CodeAgreement { code_id: *code_id, path, codings: counts, figures: figures(&units) }, first));
-            pooled.extend(units);
+            let figures = figures(req.unit, &blocks);
+            per_code.push((CodeAgreement { code_id: *code_id, path, codings: counts, figures }, first));
+            pooled.extend(blocks);
         }
 
         // The places where coders differ, with their codings side by side.
@@ -316,7 +330,7 @@ impl Project {
             unit: req.unit,
             coders,
             sources: sources.len(),
-            overall: figures(&pooled),
+            overall: figures(req.unit, &pooled),
             codes,
             disagreements,
             disagreement_count,

@@ -131,6 +131,7 @@ struct Note {
 }
 
 /// A REFI-QDA file read, before anything is stored.
+#[derive(Default)]
 pub(crate) struct Exchange {
     project: String,
     users: HashMap<String, String>,
@@ -367,19 +368,7 @@ pub(crate) fn parse_qdpx(file: &str, bytes: &[u8], known: Option<Offsets>) -> Re
     let doc = parse_xml(file, &part, &xml, "Project", PROJECT_NS)?;
     let root = doc.root_element();
 
-    let mut x = Exchange {
-        project: attr(root, "name").unwrap_or_default(),
-        users: HashMap::new(),
-        codes: Vec::new(),
-        variables: HashMap::new(),
-        sources: Vec::new(),
-        cases: Vec::new(),
-        notes: Vec::new(),
-        code_notes: Vec::new(),
-        sets: Vec::new(),
-        offsets: Offsets::Characters,
-        left_out: Vec::new(),
-    };
+    let mut x = Exchange { project: attr(root, "name").unwrap_or_default(), ..Default::default() };
     for u in child(root, "Users").into_iter().flat_map(|n| children(n, "User")) {
         if let Some(g) = attr(u, "guid") {
             let name = attr(u, "name").filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("User {g}"));
@@ -613,19 +602,7 @@ fn convert_offsets(x: &mut Exchange, known: Option<Offsets>) {
 pub(crate) fn parse_qdc(file: &str, bytes: &[u8]) -> Result<Exchange> {
     let (xml, _) = decode::decode(file, bytes)?;
     let doc = parse_xml(file, "codebook", &xml, "CodeBook", CODEBOOK_NS)?;
-    let mut x = Exchange {
-        project: String::new(),
-        users: HashMap::new(),
-        codes: Vec::new(),
-        variables: HashMap::new(),
-        sources: Vec::new(),
-        cases: Vec::new(),
-        notes: Vec::new(),
-        code_notes: Vec::new(),
-        sets: Vec::new(),
-        offsets: Offsets::Characters,
-        left_out: Vec::new(),
-    };
+    let mut x = Exchange::default();
     if let Some(codes) = child(doc.root_element(), "Codes") {
         read_codes(codes, None, &mut x.codes, &mut Vec::new());
     }
