@@ -72,7 +72,10 @@ fn main() {
         "export_testimonials",
         "export_refi",
         "cancel_export",
+        "remembered_coder",
+        "set_coder",
         "coders",
+        "code_coders",
         "agreement",
         "resolve_disagreement",
     ])))

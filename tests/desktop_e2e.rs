@@ -35,8 +35,20 @@ const WAIT: Duration = Duration::from_secs(20);
 
 async fn user_flow(ui: &mut Ui) -> Step<()> {
     // The app opens the project given on its command line.
-    step("the demo project is open");
+    step("the demo project is open, and the app asks who is coding");
     ui.wait_text("project-name", |t| t.contains("Virta Software"), "\"Virta Software\"").await?;
+    ui.wait_for("coder-prompt", WAIT).await?;
+    ui.client
+        .execute(
+            "const input = document.querySelector('[data-testid=\"coder-input\"]');
+             input.value = 'Tessa Testaaja';
+             input.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .context("typing the coder's name")?;
+    ui.click("coder-save").await?;
+    ui.wait_text("coder-name", |t| t.contains("Tessa Testaaja"), "the coder's name in the header").await?;
     ui.screenshot("sources").await?;
 
     step("sources: filter to interviews and open the first one");
@@ -568,7 +580,13 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
         .to_string();
     ui.click("agreement-keep").await?;
     ui.wait_text("status", |t| t.contains(&coder), "a message that the place was settled").await?;
-    // Over characters the table has the unitizing alpha too.
+    // Over characters the table has the unitizing alpha too (once the comparison after the
+    // settling has finished).
+    ui.wait_js(
+        "the comparison after settling has finished",
+        "return !document.querySelector('[data-testid=\"agreement-run\"]').disabled;",
+    )
+    .await?;
     ui.select("agreement-unit", "char").await?;
     ui.click("agreement-run").await?;
     ui.wait_text(
@@ -763,6 +781,9 @@ async fn a_user_codes_searches_undoes_and_switches_language() {
         ["Billing", "Support"].iter().all(|n| phases.iter().any(|p| p == n)) && !phases.iter().any(|p| p == "Renewal"),
         "phases after the import: {phases:?}"
     );
+    // The codings made in the app carry the name the user gave when asked.
+    let coders = p.coders().unwrap();
+    assert!(coders.iter().any(|c| c.name == "Tessa Testaaja" && c.codings > 0), "coders: {coders:?}");
 }
 
 /// Adds a 60,000-word interview with 2,000 codings (over 20 codes) to the project: the size

@@ -87,6 +87,18 @@ pub fn recent_list_path(xdg_config_home: Option<OsString>, home: Option<OsString
     xdg_dir(xdg_config_home, home, ".config").join("recent.json")
 }
 
+/// Where this machine's coder name lives: beside the recent list (`polku::machine`).
+pub fn coder_file(recent_file: &std::path::Path) -> PathBuf {
+    recent_file.with_file_name("coder.json")
+}
+
+/// Attributes the project's new codings to the coder this machine remembers, if one was chosen.
+pub fn use_remembered_coder(project: &mut Project, recent_file: &std::path::Path) {
+    if let Some(name) = polku::machine::coder(&coder_file(recent_file)) {
+        project.set_coder(&name);
+    }
+}
+
 /// Opens the demo project at `path`, building it from the bundled material on first use.
 pub fn open_demo(path: &Path) -> polku::Result<Project> {
     if path.is_file() {
@@ -116,7 +128,9 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(p) = &project {
+    let mut project = project;
+    if let Some(p) = &mut project {
+        use_remembered_coder(p, &recent_file);
         let _ = polku::recent::remember(&recent_file, p.path(), &p.name().unwrap_or_default());
     }
     let state = AppState::new(project, demo_path, recent_file);

@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod language;
+pub mod machine;
 pub mod merge;
 pub mod metrics;
 pub mod project;

@@ -386,6 +386,10 @@ fn two_coders_copies_merge_into_the_same_project_in_either_order_and_twice_chang
     assert_eq!((again.sources, again.codings, again.memos, again.codes_added.len()), (0, 0, 0, 0), "{again:?}");
     assert_eq!(dump(&a), before);
 
+    // The codebook counts each coder's codings of a code.
+    let counts: Vec<(String, usize)> =
+        a.coders_of_code(code(&a, "Ongelmat/Toimitus")).unwrap().into_iter().map(|c| (c.name, c.codings)).collect();
+    assert_eq!(counts, [("Aino".to_string(), 1), ("Ben".to_string(), 1)]);
     // Now the two coders' agreement can be read.
     let req =
         AgreementRequest { coders: vec!["Aino".into(), "Ben".into()], unit: UnitKind::Char, ..Default::default() };

@@ -386,10 +386,14 @@ impl<const N: usize> CodeSeparator for [String; N] {
 
 #[test]
 fn offsets_in_characters_are_read_as_characters() {
-    // The same project as QualCoder writes it: offsets in code points, a declaration, CRLF.
+    // The same project as QualCoder writes it: offsets in code points, a declaration, CRLF,
+    // and the coder on the selection rather than on its coding.
     let bytes = nvivo_like(false);
     let files = unzip(&bytes);
     let qde = String::from_utf8(files.iter().find(|(n, _)| n == "Trial.qde").unwrap().1.clone()).unwrap();
+    let qde = qde
+        .replace(r#" creatingUser="u1"><CodeRef"#, "><CodeRef")
+        .replace("<PlainTextSelection ", r#"<PlainTextSelection creatingUser="u1" "#);
     let qde = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n{}", qde.replace("><", ">\r\n<"));
     let mut entries: Vec<(&str, &[u8])> =
         files.iter().filter(|(n, _)| n != "Trial.qde").map(|(n, b)| (n.as_str(), b.as_slice())).collect();
@@ -399,6 +403,7 @@ fn offsets_in_characters_are_read_as_characters() {
     assert_eq!(summary.offsets, Offsets::Characters);
     let words: Vec<String> = passages(&p).into_iter().map(|(.., w)| w).collect();
     assert_eq!(words, ["Maija", "invoice was wrong", "delivery was late"]);
+    assert!(passages(&p).iter().all(|(_, _, coder, _)| coder == "Maija V"), "{:?}", passages(&p));
 }
 
 #[test]

@@ -17,6 +17,13 @@ pub async fn coders(state: State<'_, AppState>) -> Res<Vec<Coder>> {
     state.with(|p| p.coders())
 }
 
+/// The coders of one code with their numbers of codings of it (the codebook's counts per coder).
+#[tauri::command]
+#[specta::specta]
+pub async fn code_coders(state: State<'_, AppState>, code_id: Id) -> Res<Vec<Coder>> {
+    state.with(|p| p.coders_of_code(code_id))
+}
+
 /// How well the chosen coders agree on the chosen sources, per code and overall.
 #[tauri::command]
 #[specta::specta]

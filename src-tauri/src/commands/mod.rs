@@ -100,6 +100,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         // The order here is the order of the commands in the bindings.
         .commands(tauri_specta::collect_commands![
             project::recent_projects,
+            project::remembered_coder,
+            project::set_coder,
             project::open_project,
             project::create_project,
             project::open_demo,
@@ -168,6 +170,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             export::export_refi,
             export::cancel_export,
             agreement::coders,
+            agreement::code_coders,
             agreement::agreement,
             agreement::resolve_disagreement,
         ])

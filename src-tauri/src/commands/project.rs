@@ -26,6 +26,8 @@ pub struct ProjectOverview {
     pub codes: usize,
     /// The journey phases, in order.
     pub phases: Vec<Phase>,
+    /// Who new codings and memos are attributed to.
+    pub coder: String,
 }
 
 /// Reads the overview from the core's project statistics.
@@ -38,18 +40,38 @@ pub fn overview(project: &Project) -> polku::Result<ProjectOverview> {
         by_kind: stats.by_kind,
         codes: stats.codes,
         phases: project.phases()?,
+        coder: project.coder().to_string(),
     })
 }
 
 impl AppState {
     /// Makes `project` the open one and remembers it in the recent list.
-    fn set_open(&self, project: Project) -> Res<ProjectOverview> {
+    fn set_open(&self, mut project: Project) -> Res<ProjectOverview> {
+        crate::use_remembered_coder(&mut project, &self.recent_file);
         let o = overview(&project)?;
         // The recent list is a convenience: failing to write it must not fail the open.
         let _ = polku::recent::remember(&self.recent_file, project.path(), &o.name);
         *lock(&self.project) = Some(project);
         Ok(o)
     }
+}
+
+/// The coder this machine remembers, if one was chosen (the app asks when none was).
+#[tauri::command]
+#[specta::specta]
+pub async fn remembered_coder(state: State<'_, AppState>) -> Res<Option<String>> {
+    Ok(polku::machine::coder(&crate::coder_file(&state.recent_file)))
+}
+
+/// Chooses who is coding: remembered on this machine and used for the open project.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_coder(state: State<'_, AppState>, name: String) -> Res<ProjectOverview> {
+    let name = polku::machine::remember_coder(&crate::coder_file(&state.recent_file), &name)?;
+    state.with(|p| {
+        p.set_coder(&name);
+        overview(p)
+    })
 }
 
 /// Projects opened before, newest first.

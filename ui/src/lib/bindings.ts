@@ -8,6 +8,10 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Projects opened before, newest first. */
 	recentProjects: () => typedError<RecentProject[], ErrorReport>(__TAURI_INVOKE("recent_projects")),
+	/**  The coder this machine remembers, if one was chosen (the app asks when none was). */
+	rememberedCoder: () => typedError<string | null, ErrorReport>(__TAURI_INVOKE("remembered_coder")),
+	/**  Chooses who is coding: remembered on this machine and used for the open project. */
+	setCoder: (name: string) => typedError<ProjectOverview, ErrorReport>(__TAURI_INVOKE("set_coder", { name })),
 	/**  Opens an existing project file. */
 	openProject: (path: string) => typedError<ProjectOverview, ErrorReport>(__TAURI_INVOKE("open_project", { path })),
 	/**  Creates a new, empty project file. */
@@ -180,6 +184,8 @@ export const commands = {
 	cancelExport: () => typedError<null, ErrorReport>(__TAURI_INVOKE("cancel_export")),
 	/**  Everyone codings are attributed to, with their number of codings. */
 	coders: () => typedError<Coder[], ErrorReport>(__TAURI_INVOKE("coders")),
+	/**  The coders of one code with their numbers of codings of it (the codebook's counts per coder). */
+	codeCoders: (codeId: number) => typedError<Coder[], ErrorReport>(__TAURI_INVOKE("code_coders", { codeId })),
 	/**  How well the chosen coders agree on the chosen sources, per code and overall. */
 	agreement: (request: AgreementRequest) => typedError<Agreement, ErrorReport>(__TAURI_INVOKE("agreement", { request })),
 	/**
@@ -1007,6 +1013,8 @@ export type ProjectOverview = {
 	codes: number,
 	/**  The journey phases, in order. */
 	phases: Phase[],
+	/**  Who new codings and memos are attributed to. */
+	coder: string,
 };
 
 /**  The code a theme is promoted to. */

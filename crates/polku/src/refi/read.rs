@@ -328,12 +328,14 @@ fn values(node: Node, variables: &HashMap<String, String>) -> Vec<(String, AttrV
         .collect()
 }
 
+/// The codings under `node`, each by its own creating user or else by `node`'s (some tools put
+/// the user on the selection only).
 fn codings(node: Node) -> Vec<Coding> {
     children(node, "Coding")
         .filter_map(|c| {
             Some(Coding {
                 code: child(c, "CodeRef").and_then(|r| attr(r, "targetGUID"))?,
-                user: attr(c, "creatingUser"),
+                user: attr(c, "creatingUser").or_else(|| attr(node, "creatingUser")),
             })
         })
         .collect()

@@ -36,6 +36,13 @@ export const en = {
   "history.withKeys": "{what} ({keys})",
   "history.addCodings": { one: "code {n} passage", other: "code {n} passages" },
   "history.removeCodings": { one: "remove {n} coding", other: "remove {n} codings" },
+  "coder.title": "Who is coding?",
+  "coder.label": "Your name as a coder",
+  "coder.explain": "Every coding and memo you make records this name, so that your work can be compared with other coders' and merged. It is remembered on this computer.",
+  "coder.save": "Code under this name",
+  "coder.codingAs": "Coding as {name}",
+  "coder.change": "Change who is coding",
+  "codebook.byCoder": "Codings by coder:",
   "history.resolve": { one: "settle a disagreement ({n} passage)", other: "settle a disagreement ({n} passages)" },
   "history.recode": { one: "change the code of {n} passage", other: "change the code of {n} passages" },
 

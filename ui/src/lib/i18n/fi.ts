@@ -35,6 +35,13 @@ export const fi: Messages = {
   "history.withKeys": "{what} ({keys})",
   "history.addCodings": { one: "{n} kohdan koodaus", other: "{n} kohdan koodaus" },
   "history.removeCodings": { one: "{n} koodauksen poisto", other: "{n} koodauksen poisto" },
+  "coder.title": "Kuka koodaa?",
+  "coder.label": "Nimesi koodaajana",
+  "coder.explain": "Jokainen tekemäsi koodaus ja muistio tallentaa tämän nimen, jotta työtäsi voi verrata muiden koodaajien työhön ja yhdistää siihen. Nimi muistetaan tällä tietokoneella.",
+  "coder.save": "Koodaa tällä nimellä",
+  "coder.codingAs": "Koodaajana {name}",
+  "coder.change": "Vaihda koodaaja",
+  "codebook.byCoder": "Koodaukset koodaajittain:",
   "history.resolve": { one: "erimielisyyden ratkaisu ({n} kohta)", other: "erimielisyyden ratkaisu ({n} kohtaa)" },
   "history.recode": { one: "{n} kohdan koodin vaihto", other: "{n} kohdan koodin vaihto" },
 
