@@ -23,6 +23,22 @@ impl Rng {
     }
 }
 
+/// What the Python `script` prints as JSON, given `input` as JSON on its standard input.
+fn python<T: serde::de::DeserializeOwned, I: serde::Serialize + ?Sized>(script: &str, input: &I) -> T {
+    let mut child = Command::new(common::python_tools())
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(serde_json::to_string(input).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// Krippendorff's alpha (nominal) and Cohen's kappa (two coders without missing values) of
 /// each data set (coders × units), by the reference implementations; `None` where undefined.
 fn reference(sets: &[Vec<Vec<Option<u32>>>]) -> Vec<(Option<f64>, Option<f64>)> {
@@ -43,18 +59,7 @@ for d in json.load(sys.stdin):
     out.append([None if math.isnan(a) else a, None if math.isnan(k) else k])
 print(json.dumps(out))
 "#;
-    let mut child = Command::new(common::python_tools())
-        .arg("-c")
-        .arg(SCRIPT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(serde_json::to_string(sets).unwrap().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    python(SCRIPT, sets)
 }
 
 fn units_of(set: &[Vec<Option<u32>>]) -> Vec<Unit> {
@@ -429,18 +434,7 @@ for length, coders in json.load(sys.stdin):
     out.append(None if math.isnan(a) else a)
 print(json.dumps(out))
 "#;
-    let mut child = Command::new(common::python_tools())
-        .arg("-c")
-        .arg(SCRIPT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(serde_json::to_string(sets).unwrap().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    python(SCRIPT, sets)
 }
 
 /// The runs of one block of `length` characters, given each coder's coded stretches.
