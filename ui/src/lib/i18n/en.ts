@@ -504,7 +504,7 @@ export const en = {
   "agreement.codingsOf": { one: "{n} coding", other: "{n} codings" },
   "agreement.loadingCoders": "Loading the coders…",
   "agreement.noCoders": "Nothing has been coded yet.",
-  "agreement.oneCoder": "All codings are by one coder: agreement needs codings by at least two.",
+  "agreement.oneCoder": "All codings are by one coder: agreement needs codings by at least two. Bring in another coder's copy of the project with Import files… (a .polku file).",
   "agreement.unit": "Compare on",
   "agreement.unitSegment": "Segments (answers, turns, paragraphs)",
   "agreement.unitChar": "Characters",

@@ -503,7 +503,7 @@ export const fi: Messages = {
   "agreement.codingsOf": { one: "{n} koodaus", other: "{n} koodausta" },
   "agreement.loadingCoders": "Ladataan koodaajia…",
   "agreement.noCoders": "Mitään ei ole vielä koodattu.",
-  "agreement.oneCoder": "Kaikki koodaukset ovat yhden koodaajan: yhtäpitävyyteen tarvitaan ainakin kahden koodaajan koodauksia.",
+  "agreement.oneCoder": "Kaikki koodaukset ovat yhden koodaajan: yhtäpitävyyteen tarvitaan ainakin kahden koodaajan koodauksia. Tuo toisen koodaajan kopio projektista kohdasta Tuo tiedostoja… (.polku-tiedosto).",
   "agreement.unit": "Verrataan",
   "agreement.unitSegment": "Jaksoittain (vastaukset, puheenvuorot, kappaleet)",
   "agreement.unitChar": "Merkeittäin",
