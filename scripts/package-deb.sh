@@ -11,15 +11,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=release
+build=(--release --workspace --bins)
 flags=()
 if [ "${1:-}" = "--debug" ]; then
+  # Every target of the workspace, as `cargo test --workspace` builds them: the same features
+  # for every dependency, so the test command's build is reused instead of a second tree.
   profile=debug
+  build=(--workspace --all-targets)
   flags=(--debug)
 fi
 [ -f ui/dist/index.html ] || (cd ui && npm run build --silent)
 target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-cargo build -p polku-cli --locked $([ "$profile" = release ] && echo --release)
+# Both programs in one cargo run (one feature resolution); then Tauri's bundler packs them.
+cargo build "${build[@]}" --locked
 cli="$target/$profile/polku"
 config=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/polku":"%s"}}}}}' "$cli")
-ui/node_modules/.bin/tauri build "${flags[@]}" --ci --bundles deb --config "$config" -- --locked
+ui/node_modules/.bin/tauri bundle "${flags[@]}" --ci --bundles deb --config "$config"
 ls "$target/$profile/bundle/deb/"*.deb
