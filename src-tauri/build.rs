@@ -78,6 +78,8 @@ fn main() {
         "code_coders",
         "agreement",
         "resolve_disagreement",
+        "set_blind_coding",
+        "filter_coders",
     ])))
     .expect("failed to run tauri-build");
 }

@@ -287,6 +287,8 @@ fn two_coders_merge_their_copies_and_read_their_agreement() {
     );
     ok(&["import", &base, &txt]);
     ok(&["codes", &base, "add", "Problem"]);
+    // The lead turns blind coding on before handing out copies.
+    assert_eq!(ok(&["blind", &base, "on"]).trim(), "blind coding: on");
     let a = dir.path().join("a.polku").display().to_string();
     let b = dir.path().join("b.polku").display().to_string();
     std::fs::copy(&base, &a).unwrap();
@@ -297,6 +299,19 @@ fn two_coders_merge_their_copies_and_read_their_agreement() {
     assert_eq!((merged["sources_matched"].as_u64(), merged["codings"].as_u64()), (Some(1), Some(1)), "{merged}");
     let again = json(&["merge", &a, &b]);
     assert_eq!(again["codings"], 0, "merging twice adds nothing");
+
+    // Blind: each coder sees only their own codings, in the codebook and in search, and
+    // agreement waits until they compare.
+    let count = |args: &[&str]| json(args)[0]["coding_count"].as_i64().unwrap();
+    assert_eq!(count(&["--coder", "aino", "codes", &a]), 2);
+    assert_eq!(count(&["--coder", "ben", "codes", &a]), 1);
+    assert_eq!(json(&["--coder", "ben", "search", &a, "code:Problem"])["total"], 1);
+    let out = polku(&["agreement", &a, "--coders", "aino,ben"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blind coding is on"), "{out:?}");
+    assert_eq!(json(&["blind", &a, "off"])["blind"], false);
+    assert_eq!(count(&["--coder", "ben", "codes", &a]), 3, "compared: everyone's codings");
+    assert_eq!(count(&["--only-coders", "ben", "codes", &a]), 1, "filtered to one coder");
+    assert_eq!(json(&["--only-coders", "aino", "search", &a, "code:Problem"])["total"], 2);
 
     let r = json(&["agreement", &a, "--coders", "aino,ben"]);
     assert_eq!(r["overall"]["all"]["units"], 3.0);

@@ -38,17 +38,7 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     step("the demo project is open, and the app asks who is coding");
     ui.wait_text("project-name", |t| t.contains("Virta Software"), "\"Virta Software\"").await?;
     ui.wait_for("coder-prompt", WAIT).await?;
-    ui.client
-        .execute(
-            "const input = document.querySelector('[data-testid=\"coder-input\"]');
-             input.value = 'Tessa Testaaja';
-             input.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .context("typing the coder's name")?;
-    ui.click("coder-save").await?;
-    ui.wait_text("coder-name", |t| t.contains("Tessa Testaaja"), "the coder's name in the header").await?;
+    ui.name_coder("Tessa Testaaja").await?;
     ui.screenshot("sources").await?;
 
     step("sources: filter to interviews and open the first one");
@@ -596,6 +586,30 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     )
     .await?;
     ui.screenshot("agreement-characters").await?;
+
+    step("blind coding: coder B sees none of coder A's codings until they compare");
+    ui.click("blind-start").await?;
+    ui.wait_for("blind-end", WAIT).await?;
+    ui.wait_for("blind-badge", WAIT).await?;
+    ui.click("nav-codebook").await?;
+    // The promoted theme's codings are Tessa's (a settled disagreement may have taken one).
+    let own = ui.wait_code_count("E2E teema", |n| n.unwrap_or(0) > 0, "Tessa's own codings").await?.unwrap_or(0);
+    ui.click("coder-name").await?;
+    ui.name_coder("Bea Blind").await?;
+    ui.wait_code_count("E2E teema", |n| n.unwrap_or(0) == 0, "0: Bea sees none of Tessa's codings").await?;
+    ui.wait_code_count("E2E uusi koodi", |n| n.unwrap_or(0) == 0, "0: Bea sees none of Tessa's codings").await?;
+    ui.screenshot("blind-coding").await?;
+    ui.click("nav-agreement").await?;
+    ui.wait_for("blind-end", WAIT).await?;
+    ui.screenshot("blind-agreement").await?;
+    ui.click("blind-end").await?;
+    ui.wait_js(
+        "the header without the blind-coding badge",
+        "return !document.querySelector('[data-testid=\"blind-badge\"]');",
+    )
+    .await?;
+    ui.click("nav-codebook").await?;
+    ui.wait_code_count("E2E teema", |n| n.unwrap_or(0) >= own, "Tessa's codings again, now that Bea compares").await?;
     Ok(())
 }
 
@@ -1003,6 +1017,23 @@ impl Ui {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Answers the open "Who is coding?" prompt with `name`, and waits for the header to show it.
+    async fn name_coder(&self, name: &str) -> Step<()> {
+        self.wait_for("coder-input", WAIT).await?;
+        self.client
+            .execute(
+                "const input = document.querySelector('[data-testid=\"coder-input\"]');
+                 input.value = arguments[0];
+                 input.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![Value::String(name.to_string())],
+            )
+            .await
+            .context("typing the coder's name")?;
+        self.click("coder-save").await?;
+        self.wait_text("coder-name", |t| t.contains(name), "the coder's name in the header").await?;
+        Ok(())
     }
 
     /// Waits until the JavaScript function body `js` returns a truthy value.

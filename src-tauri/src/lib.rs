@@ -93,9 +93,10 @@ pub fn coder_file(recent_file: &std::path::Path) -> PathBuf {
 }
 
 /// Attributes the project's new codings to the coder this machine remembers, if one was chosen.
-pub fn use_remembered_coder(project: &mut Project, recent_file: &std::path::Path) {
-    if let Some(name) = polku::machine::coder(&coder_file(recent_file)) {
-        project.set_coder(&name);
+pub fn use_remembered_coder(project: &mut Project, recent_file: &std::path::Path) -> polku::Result<()> {
+    match polku::machine::coder(&coder_file(recent_file)) {
+        Some(name) => project.set_coder(&name),
+        None => Ok(()),
     }
 }
 
@@ -130,7 +131,10 @@ pub fn run() -> ExitCode {
     };
     let mut project = project;
     if let Some(p) = &mut project {
-        use_remembered_coder(p, &recent_file);
+        if let Err(e) = use_remembered_coder(p, &recent_file) {
+            eprintln!("polku-desktop: {e}");
+            return ExitCode::FAILURE;
+        }
         let _ = polku::recent::remember(&recent_file, p.path(), &p.name().unwrap_or_default());
     }
     let state = AppState::new(project, demo_path, recent_file);

@@ -39,6 +39,11 @@ struct Cli {
     /// Name recorded on codings and memos (default: $POLKU_CODER or the OS user).
     #[arg(long, global = true)]
     coder: Option<String>,
+    /// Show only these coders' codings: codebook counts, coded passages, search `code:`,
+    /// the dashboard's matrices and exports (`--only-coders aino,ben`). Blind coding shows the
+    /// coder's own only, whatever this says.
+    #[arg(long, global = true, value_delimiter = ',')]
+    only_coders: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -276,6 +281,9 @@ enum Command {
     /// REFI-QDA project (.qdpx): sources matched by their text, codes by path, codings and memos
     /// with their coder; merging the same file twice changes nothing.
     Merge { project: PathBuf, other: PathBuf },
+    /// Blind coding: each coder sees only their own codings, and suggestions learnt from them,
+    /// until they compare (`polku blind FILE on`, `off` to compare, no state to print it).
+    Blind { project: PathBuf, state: Option<Switch> },
     /// Sentences that mean something like TEXT ("find passages like this one").
     Similar {
         project: PathBuf,
@@ -337,6 +345,12 @@ enum ThemeAction {
         #[arg(long)]
         code_id: Option<i64>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -457,10 +471,19 @@ fn describe(e: &anyhow::Error) -> String {
     msg
 }
 
-fn open(path: &Path, coder: &Option<String>) -> Result<Project> {
+/// Who is coding, and whose codings the views show, as the global options say.
+struct Session {
+    coder: Option<String>,
+    only_coders: Vec<String>,
+}
+
+fn open(path: &Path, session: &Session) -> Result<Project> {
     let mut p = Project::open(path)?;
-    if let Some(c) = coder {
-        p.set_coder(c);
+    if let Some(c) = &session.coder {
+        p.set_coder(c)?;
+    }
+    if !session.only_coders.is_empty() {
+        p.filter_coders(Some(session.only_coders.clone()))?;
     }
     Ok(p)
 }
@@ -480,7 +503,7 @@ fn bar(len: u64, msg: &str, quiet: bool) -> ProgressBar {
 }
 
 fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
-    let coder = cli.coder.clone();
+    let session = Session { coder: cli.coder.clone(), only_coders: cli.only_coders.clone() };
     match cli.command {
         Command::New { project, name } => {
             let name = name
@@ -505,7 +528,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             let stats = p.stats()?;
             out.stats(&stats);
         }
-        Command::Import(args) => return import(*args, &coder, out),
+        Command::Import(args) => return import(*args, &session, out),
         Command::Sources {
             project,
             kind,
@@ -524,7 +547,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             limit,
             offset,
         } => {
-            let p = open(&project, &coder)?;
+            let p = open(&project, &session)?;
             let filter = SourceFilter {
                 kind: kind.as_deref().map(SourceKind::parse).transpose()?,
                 phase,
@@ -551,7 +574,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.sources(&sources, total);
         }
         Command::Show { project, source } => {
-            let p = open(&project, &coder)?;
+            let p = open(&project, &session)?;
             let s = p.source(source)?;
             let text = p.source_text(source)?;
             let segments = p.segments(source)?;
@@ -559,12 +582,12 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.show(&s, &text, &segments, &codings, &p.codes()?);
         }
         Command::Search { project, query, limit, offset } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let results = p.search(&query, limit, offset)?;
             out.search(&results, offset);
         }
         Command::Code { project, code, create, parent, source, range, query, scope } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             // A bad query (or an index that cannot be read) fails before a code is created.
             if let Some(q) = &query {
                 p.search(q, 1, 0)?;
@@ -600,7 +623,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             }
         }
         Command::Codes { project, action } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let find = |p: &Project, name: &str| -> Result<i64> {
                 p.find_code(name)?.with_context(|| format!("no code named '{name}'"))
             };
@@ -635,7 +658,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.codes(&p.codes()?);
         }
         Command::Phases { project, set } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             if let Some(list) = set {
                 let mut phases = Vec::new();
                 for item in list.split(',').filter(|s| !s.trim().is_empty()) {
@@ -649,11 +672,11 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.phases(&p.phases()?);
         }
         Command::Stats { project } => {
-            let p = open(&project, &coder)?;
+            let p = open(&project, &session)?;
             out.stats(&p.stats()?);
         }
         Command::Reindex { project } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let pb = bar(0, "indexing", out.json);
             let n = p.reindex(&mut |done, total| {
                 pb.set_length(total as u64);
@@ -665,7 +688,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::json!({ "segments": n }));
         }
         Command::Analyze { project, model } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let chosen = p.chosen_model(model.as_deref())?;
             let embedder = load_model(&chosen.dir)?;
             let name = &chosen.key;
@@ -714,7 +737,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
                 out.message(&format!("installed '{}' in {}", m.name, dir.display()));
             }
             if let (Some(project), Some(name)) = (project, use_model) {
-                let mut p = open(&project, &coder)?;
+                let mut p = open(&project, &session)?;
                 p.set_analysis_model(&name)?;
                 out.message(&format!("{} now analyses with '{name}'", project.display()));
             }
@@ -795,7 +818,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             }));
         }
         Command::Themes { project, model, min_size, fewer, more, granularity, across_languages, rediscover } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let chosen = p.chosen_model(model.as_deref())?;
             let name = chosen.key;
             let granularity = match (fewer, more, granularity) {
@@ -829,7 +852,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::to_value(&stored)?);
         }
         Command::Theme { project, action } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let id = match &action {
                 ThemeAction::Rename { id, .. }
                 | ThemeAction::Split { id }
@@ -885,7 +908,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::json!({ "result": result, "themes": stored }));
         }
         Command::Suggest { project, model, code, limit, accept_above } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let name = p.chosen_model(model.as_deref())?.key;
             if accept_above.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
                 bail!("--accept-above must be between 0 and 1");
@@ -921,7 +944,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::json!({ "report": report, "accepted": accepted }));
         }
         Command::ClassifyPhases { project, model, min_confidence } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let chosen = p.chosen_model(model.as_deref())?;
             let (embedder, name) = (load_model(&chosen.dir)?, chosen.key);
             let opts = polku::analysis::phases::PhaseOptions { min_confidence, ..Default::default() };
@@ -936,12 +959,21 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             out.value(&serde_json::to_value(&r)?);
         }
         Command::Metrics { project, scale, filter, view } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let scale = scale.as_deref().map(Scale::parse).transpose()?;
             metrics::run(&mut p, view, scale, &filter, out.json)?;
         }
+        Command::Blind { project, state } => {
+            let mut p = open(&project, &session)?;
+            let view = match state {
+                Some(state) => p.set_blind_coding(state == Switch::On)?,
+                None => p.coding_view()?,
+            };
+            out.value(&serde_json::to_value(&view)?);
+            out.message(&format!("blind coding: {}", if view.blind { "on" } else { "off" }));
+        }
         Command::Merge { project, other } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             let summary = p.merge(&other, &mut |_, _| true)?;
             if out.json {
                 output::print_json(&summary);
@@ -950,15 +982,15 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode> {
             }
         }
         Command::Agreement(args) => {
-            let p = open(&args.project, &coder)?;
+            let p = open(&args.project, &session)?;
             agreement::run(&p, args, out.json)?;
         }
         Command::Export { project, what } => {
-            let mut p = open(&project, &coder)?;
+            let mut p = open(&project, &session)?;
             export::run(&mut p, what, out)?;
         }
         Command::Similar { project, text, model, limit } => {
-            let p = open(&project, &coder)?;
+            let p = open(&project, &session)?;
             let chosen = p.chosen_model(model.as_deref())?;
             let (embedder, name) = (load_model(&chosen.dir)?, chosen.key);
             let hits = p.similar_sentences(embedder.as_ref(), &name, &text, limit)?;
@@ -1007,8 +1039,8 @@ fn exchange_summary(file: &str, x: &polku::refi::ExchangeSummary) -> String {
     s
 }
 
-fn import(a: ImportArgs, coder: &Option<String>, out: &Out) -> Result<ExitCode> {
-    let mut p = open(&a.project, coder)?;
+fn import(a: ImportArgs, session: &Session, out: &Out) -> Result<ExitCode> {
+    let mut p = open(&a.project, session)?;
     let opts = ImportOptions {
         kind: a.kind.as_deref().map(SourceKind::parse).transpose()?,
         title: a.title,

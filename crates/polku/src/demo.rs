@@ -130,7 +130,7 @@ fn fill(p: &mut Project, assets: &Path, progress: &mut dyn FnMut(&str, usize, us
         let text = std::fs::read_to_string(&codebook).map_err(|e| Error::io(&codebook, e))?;
         let specs: Vec<CodeSpec> = serde_json::from_str(&text)
             .map_err(|e| Error::Invalid(format!("{}: line {}: {e}", codebook.display(), e.line())))?;
-        p.set_coder("demo (search)");
+        p.set_coder("demo (search)")?;
         for spec in &specs {
             create_codes(p, spec, None)?;
         }

@@ -34,6 +34,8 @@ pub struct Project {
     read_only: bool,
     index: Option<SearchIndex>,
     coder: String,
+    /// The coders whose codings the views show (`store::scope`); `None`: everyone.
+    pub(crate) coder_filter: Option<Vec<String>>,
     pub(crate) history: crate::store::history::History,
     pub(crate) facts_cache: crate::metrics::FactsCache,
 }
@@ -125,15 +127,17 @@ impl Project {
                 path.display()
             )));
         }
-        Ok(Project {
+        Project {
             conn,
             path: path.to_path_buf(),
             read_only: true,
             index: None,
             coder: default_coder(),
+            coder_filter: None,
             history: Default::default(),
             facts_cache: Default::default(),
-        })
+        }
+        .with_coding_view()
     }
 
     fn open_file(path: &Path, create: bool) -> Result<Project> {
@@ -157,15 +161,17 @@ impl Project {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn, path, SCHEMA_VERSION)?;
-        Ok(Project {
+        Project {
             conn,
             path: path.to_path_buf(),
             read_only: false,
             index: None,
             coder: default_coder(),
+            coder_filter: None,
             history: Default::default(),
             facts_cache: Default::default(),
-        })
+        }
+        .with_coding_view()
     }
 
     /// The project file's path.
@@ -183,9 +189,18 @@ impl Project {
         &self.coder
     }
 
-    /// Sets who is coding in this session; codings record it, for inter-coder agreement.
-    pub fn set_coder(&mut self, name: &str) {
+    /// Sets who is coding in this session; codings record it, for inter-coder agreement, and
+    /// blind coding shows this coder's codings only.
+    pub fn set_coder(&mut self, name: &str) -> Result<()> {
         self.coder = name.trim().to_string();
+        self.refresh_coding_view().map(drop)
+    }
+
+    /// Installs the session's view of codings on a newly opened project (`store::scope`).
+    fn with_coding_view(self) -> Result<Project> {
+        crate::store::scope::install(&self.conn)?;
+        self.refresh_coding_view()?;
+        Ok(self)
     }
 
     /// Read access for queries inside the core.

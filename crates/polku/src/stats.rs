@@ -53,7 +53,7 @@ impl Project {
             segments: count("SELECT count(*) FROM segments")?,
             cases: count("SELECT count(*) FROM cases")?,
             codes: count("SELECT count(*) FROM codes")?,
-            codings: count("SELECT count(*) FROM codings")?,
+            codings: count("SELECT count(*) FROM seen_codings")?,
             memos: count("SELECT count(*) FROM memos")?,
             by_kind: pairs("SELECT kind, count(*) FROM sources GROUP BY kind ORDER BY count(*) DESC, kind")?,
             by_phase: pairs(

@@ -134,7 +134,7 @@ fn a_projects_agreement_matches_the_references_for_segments_and_characters() {
     for s in &sources {
         let len = s.char_len;
         for coder in coders {
-            p.set_coder(coder);
+            p.set_coder(coder).unwrap();
             for _ in 0..6 {
                 let start = rng.next(len as u64 - 40) as i64;
                 let end = start + 5 + rng.next(120) as i64;
@@ -251,10 +251,10 @@ fn a_disagreement_names_the_place_the_coders_and_their_codings() {
     let id = p.sources(&Default::default()).unwrap().0[0].id;
     let code = p.create_code("Ongelma", None, None, "").unwrap();
     let at = |w: &str| polku::text::char_len(&text[..text.find(w).unwrap()]) as i64;
-    p.set_coder("A");
+    p.set_coder("A").unwrap();
     p.add_coding(code, id, at("Toimitus"), at("Toimitus") + 19).unwrap();
     p.add_coding(code, id, at("Lasku"), at("Lasku") + 16).unwrap();
-    p.set_coder("B");
+    p.set_coder("B").unwrap();
     p.add_coding(code, id, at("Toimitus"), at("Toimitus") + 19).unwrap();
     let req = AgreementRequest { coders: vec!["A".into(), "B".into()], unit: UnitKind::Segment, ..Default::default() };
     let a = p.agreement(&req).unwrap();
@@ -281,6 +281,83 @@ fn a_disagreement_names_the_place_the_coders_and_their_codings() {
         p.agreement(&AgreementRequest { coders: vec!["A".into(), "Z".into()], ..Default::default() }).unwrap_err();
     assert!(err.to_string().contains("Z") && err.to_string().contains("A, B"), "{err}");
     assert!(p.agreement(&AgreementRequest { coders: vec!["A".into(), "A".into()], ..Default::default() }).is_err());
+}
+
+#[test]
+fn blind_coding_shows_each_coder_only_their_own_codings_until_they_compare() {
+    let (dir, mut p) = common::project();
+    let text = "Aino: Toimitus myöhästyi.\n\nAino: Lasku oli väärä.\n\nAino: Tuki auttoi.\n";
+    common::import(&mut p, &dir, "iv.txt", text.as_bytes(), &ImportOptions::default()).unwrap();
+    let id = p.sources(&Default::default()).unwrap().0[0].id;
+    let code = p.create_code("Ongelma", None, None, "").unwrap();
+    let at = |w: &str| polku::text::char_len(&text[..text.find(w).unwrap()]) as i64;
+    let place = |w: &str| (at(w), at(w) + polku::text::char_len(w) as i64);
+    for (coder, word) in [("A", "Toimitus"), ("B", "Lasku")] {
+        p.set_coder(coder).unwrap();
+        p.add_coding(code, id, place(word).0, place(word).1).unwrap();
+    }
+    // Everything every view of codings shows, as (coder, coded text) or counts.
+    let seen = |p: &mut polku::Project| {
+        let mut codings: Vec<String> = p.codings(id).unwrap().iter().map(|c| c.coder.clone()).collect();
+        codings.sort();
+        let passages: Vec<String> = p.coded_passages(code).unwrap().into_iter().map(|x| x.text).collect();
+        let count = p.code(code).unwrap().coding_count;
+        let per_coder: Vec<String> = p.coders_of_code(code).unwrap().into_iter().map(|c| c.name).collect();
+        let listed = p.sources(&Default::default()).unwrap().0[0].coding_count;
+        let hits = p.search("code:Ongelma", 10, 0).unwrap();
+        let mut found: Vec<String> = hits
+            .hits
+            .iter()
+            .map(|h| polku::text::char_slice(text, h.segment_start as usize, h.segment_end as usize).to_string())
+            .collect();
+        found.sort();
+        (codings, passages, count, per_coder, listed, found)
+    };
+    let everyone = seen(&mut p);
+    assert_eq!(everyone.0, ["A", "B"]);
+    assert_eq!((everyone.2, everyone.4, everyone.5.len()), (2, 2, 2));
+
+    // A filter by coder narrows every view, search's `code:` included.
+    let view = p.filter_coders(Some(vec!["A".into()])).unwrap();
+    assert_eq!(view.shown, Some(vec!["A".to_string()]));
+    let only_a = seen(&mut p);
+    assert_eq!(only_a.0, ["A"]);
+    assert_eq!(only_a.1, ["Toimitus"]);
+    assert_eq!((only_a.2, only_a.3.as_slice(), only_a.4), (1, ["A".to_string()].as_slice(), 1));
+    assert_eq!(only_a.5, ["Toimitus myöhästyi."]);
+    p.filter_coders(None).unwrap();
+    assert_eq!(seen(&mut p), everyone, "no filter: everyone's codings again");
+
+    // Blind coding, coding as B: only B's work, whatever the filter says, and no comparing.
+    p.set_coder("B").unwrap();
+    p.filter_coders(Some(vec!["A".into()])).unwrap();
+    let view = p.set_blind_coding(true).unwrap();
+    assert!(view.blind);
+    assert_eq!(view.shown, Some(vec!["B".to_string()]));
+    let blind_b = seen(&mut p);
+    assert_eq!(blind_b.0, ["B"]);
+    assert_eq!(blind_b.1, ["Lasku"]);
+    assert_eq!((blind_b.2, blind_b.3.as_slice(), blind_b.4), (1, ["B".to_string()].as_slice(), 1));
+    assert_eq!(blind_b.5, ["Lasku oli väärä."]);
+    let req = AgreementRequest { coders: vec!["A".into(), "B".into()], ..Default::default() };
+    let err = p.agreement(&req).unwrap_err().to_string();
+    assert!(err.contains("blind coding is on"), "{err}");
+    let both = vec!["A".to_string(), "B".to_string()];
+    assert!(p.resolve_disagreement(code, id, place("Toimitus"), &both, "B").is_err());
+    // B's new coding shows at once; A's stays hidden.
+    p.add_coding(code, id, place("Tuki").0, place("Tuki").1).unwrap();
+    assert_eq!(seen(&mut p).1, ["Lasku", "Tuki"]);
+    drop(p);
+
+    // The mode is the project's: A opening the same file codes blind too, and sees only A's.
+    let mut a = polku::Project::open(dir.path().join("t.polku")).unwrap();
+    a.set_coder("A").unwrap();
+    assert!(a.blind_coding().unwrap());
+    assert_eq!(seen(&mut a).1, ["Toimitus"]);
+    // Comparing ends blind coding: everyone's work, and agreement on all three codings.
+    a.set_blind_coding(false).unwrap();
+    assert_eq!(seen(&mut a).0, ["A", "B", "B"]);
+    assert_eq!(a.agreement(&req).unwrap().disagreement_count, 3);
 }
 
 /// What a merge must keep: every coding, memo and code, described by names rather than ids.
@@ -346,13 +423,13 @@ fn two_coders_copies_merge_into_the_same_project_in_either_order_and_twice_chang
     let source = |p: &polku::Project, title: &str| {
         p.sources(&Default::default()).unwrap().0.into_iter().find(|s| s.title == title).unwrap().id
     };
-    a.set_coder("Aino");
+    a.set_coder("Aino").unwrap();
     let k = a.add_coding(code(&a, "Ongelmat/Toimitus"), source(&a, "a"), 6, 28).unwrap();
     a.add_memo(MemoTarget::Coding(k.id), "Huom", "Emoji mukana.").unwrap();
     a.add_coding(code(&a, "Ongelmat"), source(&a, "c"), 0, 5).unwrap();
     let new = a.create_code("Hinta", None, None, "Ainon uusi").unwrap();
     a.add_coding(new, source(&a, "b"), 33, 44).unwrap();
-    b.set_coder("Ben");
+    b.set_coder("Ben").unwrap();
     b.add_coding(code(&b, "Ongelmat/Toimitus"), source(&b, "a"), 6, 20).unwrap();
     b.add_coding(code(&b, "Ongelmat"), source(&b, "d"), 0, 5).unwrap();
     // The same name under another parent: a conflict for the user to decide.

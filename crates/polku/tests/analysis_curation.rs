@@ -340,6 +340,24 @@ fn suggestions_rank_the_on_topic_uncoded_sentence_first_and_skip_coded_ones() {
 }
 
 #[test]
+fn blind_coding_learns_suggestions_from_the_coders_own_codings_only() {
+    let (_dir, mut p) = themed_project();
+    let delivery: Vec<_> = sentences(&p).into_iter().filter(|s| DELIVERY.contains(&s.4.as_str())).collect();
+    let late = p.create_code("Late delivery", None, None, "").unwrap();
+    p.set_coder("A").unwrap();
+    for s in &delivery[..5] {
+        p.add_coding(late, s.1, s.2, s.3).unwrap();
+    }
+    assert!(!p.suggest_codings(MODEL, Some(late), 5).unwrap().suggestions.is_empty());
+    // B codes blind: A's five examples teach B's suggestions nothing.
+    p.set_coder("B").unwrap();
+    p.set_blind_coding(true).unwrap();
+    let err = p.suggest_codings(MODEL, Some(late), 5).unwrap_err().to_string();
+    assert!(err.contains("has 0"), "{err}");
+    assert!(p.suggest_codings(MODEL, None, 5).unwrap().suggestions.is_empty());
+}
+
+#[test]
 fn phase_classification_fills_only_empty_phases_and_updates_its_own() {
     let rows = [
         "Training took three weeks.",        // metadata onboarding

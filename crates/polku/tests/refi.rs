@@ -187,10 +187,10 @@ fn a_project_comes_back_from_qdpx_with_every_text_code_coding_memo_case_and_attr
     let (a, b) = span(interview_id, "myöhästyi 👍🏽 ja lasku");
     let (c, d) = span(interview_id, "lasku oli väärä");
     let (e, f) = span(answer_id, "laskut sekavia");
-    p.set_coder("Aino");
+    p.set_coder("Aino").unwrap();
     let k = p.add_coding(late, interview_id, a, b).unwrap();
     p.add_coding(billing, interview_id, c, d).unwrap();
-    p.set_coder("Ben");
+    p.set_coder("Ben").unwrap();
     p.add_coding(billing, interview_id, c, d).unwrap();
     p.add_coding(billing, answer_id, e, f).unwrap();
     p.add_memo(MemoTarget::Coding(k.id), "Huom", "Emoji keskellä koodausta.").unwrap();
@@ -502,7 +502,7 @@ fn an_independent_reader_finds_every_coding_of_the_nvivo_export_on_the_same_word
         ("Ben", billing, "lasku oli väärä 🙁."),
         ("Ben", delivery, "Kiitos"),
     ] {
-        p.set_coder(coder);
+        p.set_coder(coder).unwrap();
         let (s, e) = span(words);
         p.add_coding(code, id, s, e).unwrap();
     }

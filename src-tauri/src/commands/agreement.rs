@@ -6,6 +6,7 @@ use polku::agreement::{Agreement, AgreementRequest};
 use polku::domain::Id;
 use polku::store::coders::Coder;
 use polku::store::history::HistoryState;
+use polku::store::scope::CodingView;
 
 use super::Res;
 use crate::AppState;
@@ -15,6 +16,20 @@ use crate::AppState;
 #[specta::specta]
 pub async fn coders(state: State<'_, AppState>) -> Res<Vec<Coder>> {
     state.with(|p| p.coders())
+}
+
+/// Turns blind coding on or off for the open project (off is how a coder chooses to compare).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_blind_coding(state: State<'_, AppState>, on: bool) -> Res<CodingView> {
+    state.with(|p| p.set_blind_coding(on))
+}
+
+/// Shows only these coders' codings in every view (an empty list: everyone's).
+#[tauri::command]
+#[specta::specta]
+pub async fn filter_coders(state: State<'_, AppState>, coders: Vec<String>) -> Res<CodingView> {
+    state.with(|p| p.filter_coders(Some(coders)))
 }
 
 /// The coders of one code with their numbers of codings of it (the codebook's counts per coder).

@@ -173,6 +173,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             agreement::code_coders,
             agreement::agreement,
             agreement::resolve_disagreement,
+            agreement::set_blind_coding,
+            agreement::filter_coders,
         ])
 }
 

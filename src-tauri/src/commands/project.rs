@@ -7,6 +7,7 @@ use tauri::State;
 
 use polku::domain::Phase;
 use polku::recent::RecentProject;
+use polku::store::scope::CodingView;
 use polku::Project;
 
 use super::{lock, Res};
@@ -28,6 +29,8 @@ pub struct ProjectOverview {
     pub phases: Vec<Phase>,
     /// Who new codings and memos are attributed to.
     pub coder: String,
+    /// Whose codings the views show: everyone's, a filter's, or the coder's own (blind coding).
+    pub coding_view: CodingView,
 }
 
 /// Reads the overview from the core's project statistics.
@@ -41,13 +44,14 @@ pub fn overview(project: &Project) -> polku::Result<ProjectOverview> {
         codes: stats.codes,
         phases: project.phases()?,
         coder: project.coder().to_string(),
+        coding_view: project.coding_view()?,
     })
 }
 
 impl AppState {
     /// Makes `project` the open one and remembers it in the recent list.
     fn set_open(&self, mut project: Project) -> Res<ProjectOverview> {
-        crate::use_remembered_coder(&mut project, &self.recent_file);
+        crate::use_remembered_coder(&mut project, &self.recent_file)?;
         let o = overview(&project)?;
         // The recent list is a convenience: failing to write it must not fail the open.
         let _ = polku::recent::remember(&self.recent_file, project.path(), &o.name);
@@ -69,7 +73,7 @@ pub async fn remembered_coder(state: State<'_, AppState>) -> Res<Option<String>>
 pub async fn set_coder(state: State<'_, AppState>, name: String) -> Res<ProjectOverview> {
     let name = polku::machine::remember_coder(&crate::coder_file(&state.recent_file), &name)?;
     state.with(|p| {
-        p.set_coder(&name);
+        p.set_coder(&name)?;
         overview(p)
     })
 }

@@ -193,6 +193,10 @@ export const commands = {
 	 *  returns the history state, for the undo button.
 	 */
 	resolveDisagreement: (codeId: number, sourceId: number, start: number, end: number, coders: string[], keep: string) => typedError<HistoryState, ErrorReport>(__TAURI_INVOKE("resolve_disagreement", { codeId, sourceId, start, end, coders, keep })),
+	/**  Turns blind coding on or off for the open project (off is how a coder chooses to compare). */
+	setBlindCoding: (on: boolean) => typedError<CodingView, ErrorReport>(__TAURI_INVOKE("set_blind_coding", { on })),
+	/**  Shows only these coders' codings in every view (an empty list: everyone's). */
+	filterCoders: (coders: string[]) => typedError<CodingView, ErrorReport>(__TAURI_INVOKE("filter_coders", { coders })),
 };
 
 /* Types */
@@ -411,6 +415,18 @@ export type Coding = {
 	origin: Origin,
 	confidence: number | null,
 	created_at: string,
+};
+
+/**  Whose codings the views show, and why. */
+export type CodingView = {
+	/**  Blind coding is on for this project: only `coder`'s codings are shown. */
+	blind: boolean,
+	/**  Who is coding in this session. */
+	coder: string,
+	/**  The coders the user chose to see (`None`: everyone); set aside while blind. */
+	filter: string[] | null,
+	/**  The coders whose codings are shown (`None`: everyone). */
+	shown: string[] | null,
 };
 
 /**  One column of an import preview: what it is, what will happen to it, and why. */
@@ -1015,6 +1031,8 @@ export type ProjectOverview = {
 	phases: Phase[],
 	/**  Who new codings and memos are attributed to. */
 	coder: string,
+	/**  Whose codings the views show: everyone's, a filter's, or the coder's own (blind coding). */
+	coding_view: CodingView,
 };
 
 /**  The code a theme is promoted to. */

@@ -230,6 +230,7 @@ fn code_units(
 impl Project {
     /// How well `req.coders` agree on `req.filter`'s sources (see the module doc).
     pub fn agreement(&self, req: &AgreementRequest) -> Result<Agreement> {
+        self.require_not_blind("agreement")?;
         let known: Vec<String> = self.coders()?.into_iter().map(|c| c.name).collect();
         let mut coders: Vec<String> = Vec::new();
         for c in &req.coders {
@@ -268,7 +269,7 @@ impl Project {
         // Every coding of these coders on these sources: by code, then source, then coder.
         let mut codings: BTreeMap<Id, HashMap<Id, Vec<Vec<Coding>>>> = BTreeMap::new();
         for s in &sources {
-            for c in self.codings(s.id)? {
+            for c in self.all_codings(s.id)? {
                 let Some(k) = coders.iter().position(|x| *x == c.coder) else { continue };
                 if chosen_code.is_some_and(|id| id != c.code_id) {
                     continue;
@@ -352,8 +353,9 @@ impl Project {
         if !coders.iter().any(|c| c == keep) {
             return Err(Error::Invalid(format!("'{keep}' is not one of the coders compared")));
         }
+        self.require_not_blind("settling a disagreement")?;
         let here: Vec<Coding> = self
-            .codings(source_id)?
+            .all_codings(source_id)?
             .into_iter()
             .filter(|c| c.code_id == code_id && c.start < end && c.end > start && coders.contains(&c.coder))
             .collect();

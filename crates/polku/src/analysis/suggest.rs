@@ -162,7 +162,7 @@ impl Project {
     /// Sentence ids that are examples of each code (a human coding covers most of the sentence).
     fn examples(&self, model: &str) -> Result<HashMap<Id, Vec<Id>>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT DISTINCT k.code_id, x.id FROM codings k JOIN sentences x ON x.source_id = k.source_id
+            "SELECT DISTINCT k.code_id, x.id FROM seen_codings k JOIN sentences x ON x.source_id = k.source_id
              WHERE x.model = ?1 AND k.origin <> 'model'
                AND 2 * (min(k.end, x.end) - max(k.start, x.start)) > x.end - x.start
              ORDER BY k.code_id, x.id",
@@ -209,14 +209,15 @@ impl Project {
         // Sentences any coding of the code overlaps: never candidates, never negatives.
         let mut overlapped: HashMap<Id, HashSet<Id>> = HashMap::new();
         let mut st = self.conn().prepare_cached(
-            "SELECT DISTINCT k.code_id, x.id FROM codings k JOIN sentences x ON x.source_id = k.source_id
+            "SELECT DISTINCT k.code_id, x.id FROM seen_codings k JOIN sentences x ON x.source_id = k.source_id
              WHERE x.model = ?1 AND min(k.end, x.end) > max(k.start, x.start)",
         )?;
         for row in st.query_map([model], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))? {
             let (code, sentence) = row?;
             overlapped.entry(code).or_default().insert(sentence);
         }
-        let mut st = self.conn().prepare_cached("SELECT DISTINCT source_id FROM codings WHERE origin <> 'model'")?;
+        let mut st =
+            self.conn().prepare_cached("SELECT DISTINCT source_id FROM seen_codings WHERE origin <> 'model'")?;
         let read: HashSet<Id> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
 
         let mut report =

@@ -200,7 +200,7 @@ impl Project {
         let mut spans: BTreeMap<(Id, i64, i64), Span> = BTreeMap::new();
         let mut st = conn.prepare(
             "SELECT c.source_id, c.start, c.end, c.code_id, co.name, c.origin, c.created_at
-             FROM codings c JOIN coders co ON co.id = c.coder_id ORDER BY c.created_at, c.id",
+             FROM seen_codings c JOIN coders co ON co.id = c.coder_id ORDER BY c.created_at, c.id",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {

@@ -39,7 +39,7 @@ fn spans<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str, code: Option
 
 /// Every coding (or only those of `code`) with its place.
 pub(crate) fn coding_places(conn: &Connection, code: Option<Id>) -> Result<Vec<CodingPlace>> {
-    const CODED: &str = "SELECT DISTINCT source_id FROM codings WHERE ?1 IS NULL OR code_id = ?1";
+    const CODED: &str = "SELECT DISTINCT source_id FROM seen_codings WHERE ?1 IS NULL OR code_id = ?1";
     let segments: Spans<Option<Id>> = spans(
         conn,
         &format!("SELECT source_id, start, end, phase_id FROM segments WHERE source_id IN ({CODED}) ORDER BY source_id, start"),
@@ -51,7 +51,7 @@ pub(crate) fn coding_places(conn: &Connection, code: Option<Id>) -> Result<Vec<C
         code,
     )?;
     let mut st = conn.prepare(
-        "SELECT source_id, code_id, start, end, origin = 'manual' FROM codings WHERE ?1 IS NULL OR code_id = ?1",
+        "SELECT source_id, code_id, start, end, origin = 'manual' FROM seen_codings WHERE ?1 IS NULL OR code_id = ?1",
     )?;
     let rows = st.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     let mut out = Vec::new();

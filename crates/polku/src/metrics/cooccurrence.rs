@@ -41,7 +41,7 @@ impl Project {
         let facts = self.facts()?;
         let keep = facts.select(filter)?;
         let mut st = self.conn().prepare(
-            "SELECT DISTINCT g.id, g.source_id, c.code_id FROM codings c
+            "SELECT DISTINCT g.id, g.source_id, c.code_id FROM seen_codings c
              JOIN segments g ON g.source_id = c.source_id AND g.start < c.end AND g.end > c.start
              ORDER BY g.id",
         )?;

@@ -416,7 +416,17 @@ impl SearchIndex {
             }
             Filter::Code(name) => {
                 let ids = crate::store::codes::resolve_with_descendants(conn, name)?;
-                Box::new(TermSetQuery::new(ids.into_iter().map(|id| Term::from_field_u64(f.code, id as u64))))
+                if crate::store::scope::narrowed(conn)? {
+                    // The index holds every coder's codings; a session that shows only some
+                    // coders' work finds the segments their codings touch in the project file.
+                    Box::new(TermSetQuery::new(
+                        segments_coded_with(conn, &ids)?
+                            .into_iter()
+                            .map(|id| Term::from_field_u64(f.segment, id as u64)),
+                    ))
+                } else {
+                    Box::new(TermSetQuery::new(ids.into_iter().map(|id| Term::from_field_u64(f.code, id as u64))))
+                }
             }
             Filter::Date { from, to } => Box::new(RangeQuery::new(
                 from.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(f.date, v))),
@@ -428,6 +438,22 @@ impl SearchIndex {
             )),
         })
     }
+}
+
+/// The segments the shown codings (`store::scope`) of any of `codes` overlap.
+fn segments_coded_with(conn: &Connection, codes: &[Id]) -> Result<Vec<Id>> {
+    let mut st = conn.prepare_cached(
+        "SELECT DISTINCT g.id FROM seen_codings k
+         JOIN segments g ON g.source_id = k.source_id AND g.start < k.end AND g.end > k.start
+         WHERE k.code_id = ?1",
+    )?;
+    let mut out = Vec::new();
+    for code in codes {
+        for id in st.query_map([code], |r| r.get(0))? {
+            out.push(id?);
+        }
+    }
+    Ok(out)
 }
 
 fn resolve_phase(conn: &Connection, p: &str) -> Result<String> {

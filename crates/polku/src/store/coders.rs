@@ -33,7 +33,7 @@ impl crate::Project {
     /// most first: the codebook's counts per coder.
     pub fn coders_of_code(&self, code_id: Id) -> Result<Vec<Coder>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT u.name, count(*) FROM codings k JOIN coders u ON u.id = k.coder_id
+            "SELECT u.name, count(*) FROM seen_codings k JOIN coders u ON u.id = k.coder_id
              WHERE k.code_id = ?1 GROUP BY u.id ORDER BY count(*) DESC, u.name",
         )?;
         let rows = st.query_map([code_id], |r| Ok(Coder { name: r.get(0)?, codings: r.get::<_, i64>(1)? as usize }))?;

@@ -136,7 +136,7 @@ impl Project {
                  SELECT c.id, t.path || ?1 || c.name, t.sort || '/' || printf('%08d', c.position) || c.name
                  FROM codes c JOIN t ON c.parent_id = t.id)
              SELECT c.id, c.parent_id, c.name, c.color, c.description,
-                    (SELECT count(*) FROM codings k WHERE k.code_id = c.id), t.path
+                    (SELECT count(*) FROM seen_codings k WHERE k.code_id = c.id), t.path
              FROM t JOIN codes c ON c.id = t.id ORDER BY t.sort",
         )?;
         let rows = st.query_map([CODE_PATH_SEPARATOR], code_row)?;
@@ -151,7 +151,7 @@ impl Project {
                  UNION ALL
                  SELECT c.id, c.parent_id, c.name || ?2 || up.path FROM codes c JOIN up ON c.id = up.parent_id)
              SELECT c.id, c.parent_id, c.name, c.color, c.description,
-                    (SELECT count(*) FROM codings k WHERE k.code_id = c.id),
+                    (SELECT count(*) FROM seen_codings k WHERE k.code_id = c.id),
                     (SELECT path FROM up WHERE parent_id IS NULL)
              FROM codes c WHERE c.id = ?1",
         )?;

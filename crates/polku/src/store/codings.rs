@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::coders::coder_id;
 use super::codes::insert_code;
 use super::history::{EditAction, Step};
+use super::scope::SEEN_CODINGS;
 use crate::domain::{Code, Coding, Id, MemoTarget, Origin};
 use crate::search::{CodeScope, Hit, Touched};
 use crate::{Error, Project, Result};
@@ -194,7 +195,7 @@ impl Project {
     pub fn coded_passages(&self, code_id: Id) -> Result<Vec<CodedPassage>> {
         let mut st = self.conn().prepare_cached(&format!(
             "SELECT {CODING_COLUMNS}, s.title, substr(s.text, k.start + 1, k.end - k.start)
-             FROM codings k JOIN coders u ON u.id = k.coder_id JOIN sources s ON s.id = k.source_id
+             FROM seen_codings k JOIN coders u ON u.id = k.coder_id JOIN sources s ON s.id = k.source_id
              WHERE k.code_id = ?1 ORDER BY k.source_id, k.start, k.end"
         ))?;
         let rows = st.query_map([code_id], |r| {
@@ -203,26 +204,32 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// One coding by id.
+    /// One coding by id (whoever coded it).
     pub fn coding(&self, id: Id) -> Result<Coding> {
-        self.query_codings("k.id = ?1", id)?
+        self.query_codings("codings", "k.id = ?1", id)?
             .pop()
             .ok_or_else(|| Error::NotFound { what: "coding", key: id.to_string() })
     }
 
-    /// Codings of a source, in text order.
+    /// Codings of a source shown in this session (`store::scope`), in text order.
     pub fn codings(&self, source_id: Id) -> Result<Vec<Coding>> {
-        self.query_codings("k.source_id = ?1", source_id)
+        self.query_codings(SEEN_CODINGS, "k.source_id = ?1", source_id)
     }
 
-    /// Codings of a code (not its sub-codes), in source and text order.
+    /// Every coder's codings of a source, in text order, whatever the views show: what
+    /// agreement compares.
+    pub(crate) fn all_codings(&self, source_id: Id) -> Result<Vec<Coding>> {
+        self.query_codings("codings", "k.source_id = ?1", source_id)
+    }
+
+    /// Codings of a code (not its sub-codes) shown in this session, in source and text order.
     pub fn codings_of_code(&self, code_id: Id) -> Result<Vec<Coding>> {
-        self.query_codings("k.code_id = ?1", code_id)
+        self.query_codings(SEEN_CODINGS, "k.code_id = ?1", code_id)
     }
 
-    fn query_codings(&self, cond: &str, arg: Id) -> Result<Vec<Coding>> {
+    fn query_codings(&self, table: &str, cond: &str, arg: Id) -> Result<Vec<Coding>> {
         let mut st = self.conn().prepare_cached(&format!(
-            "SELECT {CODING_COLUMNS} FROM codings k JOIN coders u ON u.id = k.coder_id
+            "SELECT {CODING_COLUMNS} FROM {table} k JOIN coders u ON u.id = k.coder_id
              WHERE {cond} ORDER BY k.source_id, k.start, k.end"
         ))?;
         let rows = st.query_map([arg], coding_row)?;

@@ -10,4 +10,5 @@ pub mod codings;
 pub mod history;
 pub mod memos;
 pub mod phases;
+pub mod scope;
 pub mod sources;

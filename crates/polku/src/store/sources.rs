@@ -156,7 +156,7 @@ impl SourceSort {
             SourceSort::Title => "s.title COLLATE NOCASE",
             SourceSort::Date => "s.date",
             SourceSort::Score => "s.score",
-            SourceSort::Codings => "(SELECT count(*) FROM codings k WHERE k.source_id = s.id)",
+            SourceSort::Codings => "(SELECT count(*) FROM seen_codings k WHERE k.source_id = s.id)",
         }
     }
 }
@@ -178,7 +178,7 @@ pub struct SourceView {
 
 const SOURCE_COLUMNS: &str = "s.id, s.kind, s.title, s.language, s.date, s.channel, p.key, c.name, s.score, s.scale,
     s.char_len, (SELECT count(*) FROM segments g WHERE g.source_id = s.id),
-    (SELECT count(*) FROM codings k WHERE k.source_id = s.id)
+    (SELECT count(*) FROM seen_codings k WHERE k.source_id = s.id)
     FROM sources s LEFT JOIN phases p ON p.id = s.phase_id LEFT JOIN cases c ON c.id = s.case_id";
 
 fn source_row(r: &rusqlite::Row) -> rusqlite::Result<Source> {
@@ -227,8 +227,8 @@ impl Project {
             args.push(c.clone());
         }
         match filter.coded {
-            Some(true) => wh.push("EXISTS (SELECT 1 FROM codings k WHERE k.source_id = s.id)"),
-            Some(false) => wh.push("NOT EXISTS (SELECT 1 FROM codings k WHERE k.source_id = s.id)"),
+            Some(true) => wh.push("EXISTS (SELECT 1 FROM seen_codings k WHERE k.source_id = s.id)"),
+            Some(false) => wh.push("NOT EXISTS (SELECT 1 FROM seen_codings k WHERE k.source_id = s.id)"),
             None => {}
         }
         if let Some((name, value)) = &filter.attribute {

@@ -1,8 +1,11 @@
 // Who is coding: the name every new coding and memo records. The app asks for it when this
-// machine has none remembered, and the header shows it with a way to change it.
+// machine has none remembered, and the header shows it with a way to change it. Also whose
+// codings the views show (the core decides: every coder's, a filter's, or in blind coding the
+// coder's own), with the coders to choose from.
 
-import { api } from "../backend";
-import { project } from "./project.svelte";
+import { api, type Coder } from "../backend";
+import { t } from "../i18n";
+import { mutate, project } from "./project.svelte";
 import { fail } from "./status.svelte";
 
 export const coderPrompt = $state({
@@ -32,11 +35,40 @@ export async function saveCoder(): Promise<void> {
   if (coderPrompt.saving || !coderPrompt.name.trim()) return;
   coderPrompt.saving = true;
   try {
-    project.overview = await api.setCoder(coderPrompt.name);
+    await api.setCoder(coderPrompt.name);
     coderPrompt.open = false;
+    // In blind coding the views show the coder's own codings: reload them all.
+    await project.refresh();
   } catch (e) {
     fail(e);
   } finally {
     coderPrompt.saving = false;
   }
+}
+
+/** Everyone codings are attributed to (the header's filter), loaded after each change. */
+export const coders = $state({ list: [] as Coder[] });
+
+export async function loadCoders(): Promise<void> {
+  try {
+    coders.list = project.overview ? await api.coders() : [];
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** Shows only `name`'s codings in every view ("" for everyone's). */
+export async function showCoder(name: string): Promise<void> {
+  await mutate(
+    () => api.filterCoders(name ? [name] : []),
+    () => (name ? t("coder.showingOne", { name }) : t("coder.showingAll")),
+  );
+}
+
+/** Turns blind coding on or off for the project (off: the coder chooses to compare). */
+export async function setBlindCoding(on: boolean): Promise<void> {
+  await mutate(
+    () => api.setBlindCoding(on),
+    () => (on ? t("blind.started") : t("blind.ended")),
+  );
 }

@@ -409,7 +409,7 @@ impl Project {
                 let model = self.analysis_model()?;
                 let mut st = conn.prepare(
                     "SELECT DISTINCT s.source_id, substr(src.text, s.start + 1, s.end - s.start), s.embedding
-                     FROM codings c JOIN sentences s ON s.source_id = c.source_id AND s.start < c.end AND c.start < s.end
+                     FROM seen_codings c JOIN sentences s ON s.source_id = c.source_id AND s.start < c.end AND c.start < s.end
                      JOIN sources src ON src.id = s.source_id
                      WHERE c.code_id = ?1 AND s.model = ?2",
                 )?;
