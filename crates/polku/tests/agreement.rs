@@ -243,13 +243,22 @@ fn a_projects_agreement_matches_the_references_for_segments_and_characters() {
     }
 }
 
-#[test]
-fn a_disagreement_names_the_place_the_coders_and_their_codings() {
+/// An interview of three turns, one per segment.
+const THREE_TURNS: &str = "Aino: Toimitus myöhästyi.\n\nAino: Lasku oli väärä.\n\nAino: Tuki auttoi.\n";
+
+/// A project holding [`THREE_TURNS`] and one code, "Ongelma": (guard, project, source, code).
+fn three_turns() -> (tempfile::TempDir, polku::Project, i64, i64) {
     let (dir, mut p) = common::project();
-    let text = "Aino: Toimitus myöhästyi.\n\nAino: Lasku oli väärä.\n\nAino: Tuki auttoi.\n";
-    common::import(&mut p, &dir, "iv.txt", text.as_bytes(), &ImportOptions::default()).unwrap();
+    common::import(&mut p, &dir, "iv.txt", THREE_TURNS.as_bytes(), &ImportOptions::default()).unwrap();
     let id = p.sources(&Default::default()).unwrap().0[0].id;
     let code = p.create_code("Ongelma", None, None, "").unwrap();
+    (dir, p, id, code)
+}
+
+#[test]
+fn a_disagreement_names_the_place_the_coders_and_their_codings() {
+    let (_dir, mut p, id, code) = three_turns();
+    let text = THREE_TURNS;
     let at = |w: &str| polku::text::char_len(&text[..text.find(w).unwrap()]) as i64;
     p.set_coder("A").unwrap();
     p.add_coding(code, id, at("Toimitus"), at("Toimitus") + 19).unwrap();
@@ -285,11 +294,8 @@ fn a_disagreement_names_the_place_the_coders_and_their_codings() {
 
 #[test]
 fn blind_coding_shows_each_coder_only_their_own_codings_until_they_compare() {
-    let (dir, mut p) = common::project();
-    let text = "Aino: Toimitus myöhästyi.\n\nAino: Lasku oli väärä.\n\nAino: Tuki auttoi.\n";
-    common::import(&mut p, &dir, "iv.txt", text.as_bytes(), &ImportOptions::default()).unwrap();
-    let id = p.sources(&Default::default()).unwrap().0[0].id;
-    let code = p.create_code("Ongelma", None, None, "").unwrap();
+    let (dir, mut p, id, code) = three_turns();
+    let text = THREE_TURNS;
     let at = |w: &str| polku::text::char_len(&text[..text.find(w).unwrap()]) as i64;
     let place = |w: &str| (at(w), at(w) + polku::text::char_len(w) as i64);
     for (coder, word) in [("A", "Toimitus"), ("B", "Lasku")] {
