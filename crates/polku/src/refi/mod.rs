@@ -2,7 +2,7 @@
 //! QualCoder, Taguette). A `.qdpx` project is a zip holding `project.qde` (XML in
 //! `urn:QDA-XML:project:1.0`) and the sources; a `.qdc` codebook is one XML file in
 //! `urn:QDA-XML:codebook:1.0`. [`write`] writes both, [`read`] reads both as the tools really
-//! write them.
+//! write them, and `store` puts what was read into the project in one transaction.
 //!
 //! How Polku's model maps onto the standard (decided here, kept by every export):
 //! - coders are `User`s; codes keep their own stored GUID; every other element's GUID is derived
@@ -20,6 +20,7 @@
 //!   [`read`] turns back into the source's own fields.
 
 pub mod read;
+mod store;
 pub mod write;
 
 pub use read::{ExchangeSummary, LeftOut};

@@ -4,7 +4,8 @@
 //! Reading is two steps. [`parse_qdpx`] and [`parse_qdc`] turn the bytes into an [`Exchange`]
 //! without touching the project: every source's text found and decoded, every selection's
 //! offsets converted to Polku's (Unicode characters), and every item Polku cannot hold listed
-//! with its reason. [`Project::store_exchange`] then writes it in one transaction.
+//! with its reason. [`Project::store_exchange`] (`super::store`) then writes it in one
+//! transaction.
 //!
 //! What real files do, and what this module does about it:
 //! - the inner file is `project.qde`, `Project.qde` or `<project name>.qde`, the sources folder
@@ -30,21 +31,16 @@
 //! Limits: `project.qde` up to 256 MiB, each source text up to 64 MiB (larger ones are left
 //! out with the reason), as for Word and text imports.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use roxmltree::{Document, Node, ParsingOptions};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Offsets, CODEBOOK_NS, PROJECT_NS};
-use crate::domain::{AttrValue, Id, MemoTarget, Origin, Scale, Score, SourceKind};
-use crate::import::{decode, transcript, MAX_TEXT_BYTES};
-use crate::search::Touched;
-use crate::store::attributes::{self, Scope};
-use crate::store::codings::NewCoding;
-use crate::store::sources::{Inserter, NewSource};
-use crate::{Error, Location, Project, Result};
+use crate::domain::AttrValue;
+use crate::import::{decode, MAX_TEXT_BYTES};
+use crate::{Error, Location, Result};
 
 /// The largest `project.qde` read.
 const MAX_XML_BYTES: u64 = 256 << 20;
@@ -85,67 +81,67 @@ pub struct ExchangeSummary {
     pub left_out: Vec<LeftOut>,
 }
 
-struct Code {
-    guid: String,
-    parent: Option<usize>,
-    name: String,
-    color: Option<String>,
-    description: String,
+pub(super) struct Code {
+    pub(super) guid: String,
+    pub(super) parent: Option<usize>,
+    pub(super) name: String,
+    pub(super) color: Option<String>,
+    pub(super) description: String,
 }
 
 /// One coding of a span: the code's GUID and the user's.
-struct Coding {
-    code: String,
-    user: Option<String>,
+pub(super) struct Coding {
+    pub(super) code: String,
+    pub(super) user: Option<String>,
 }
 
 /// A selection in the file's own offsets, then in Polku's.
-struct Selection {
-    start: i64,
-    end: i64,
-    codings: Vec<Coding>,
-    notes: Vec<String>,
-    chars: Option<(i64, i64)>,
+pub(super) struct Selection {
+    pub(super) start: i64,
+    pub(super) end: i64,
+    pub(super) codings: Vec<Coding>,
+    pub(super) notes: Vec<String>,
+    pub(super) chars: Option<(i64, i64)>,
 }
 
-struct Source {
-    guid: String,
-    name: String,
-    text: String,
-    selections: Vec<Selection>,
-    values: Vec<(String, AttrValue)>,
-    notes: Vec<String>,
+pub(super) struct Source {
+    pub(super) guid: String,
+    pub(super) name: String,
+    pub(super) text: String,
+    pub(super) selections: Vec<Selection>,
+    pub(super) values: Vec<(String, AttrValue)>,
+    pub(super) notes: Vec<String>,
 }
 
-struct Case {
-    name: String,
-    values: Vec<(String, AttrValue)>,
-    sources: Vec<String>,
+pub(super) struct Case {
+    pub(super) name: String,
+    pub(super) values: Vec<(String, AttrValue)>,
+    pub(super) sources: Vec<String>,
 }
 
-struct Note {
-    guid: String,
-    name: String,
-    text: String,
-    user: Option<String>,
+pub(super) struct Note {
+    pub(super) guid: String,
+    pub(super) name: String,
+    pub(super) text: String,
+    pub(super) user: Option<String>,
 }
 
 /// A REFI-QDA file read, before anything is stored.
 #[derive(Default)]
 pub(crate) struct Exchange {
-    project: String,
-    users: HashMap<String, String>,
-    codes: Vec<Code>,
+    pub(super) project: String,
+    pub(super) users: HashMap<String, String>,
+    pub(super) codes: Vec<Code>,
     /// Variable GUID → name.
-    variables: HashMap<String, String>,
-    sources: Vec<Source>,
-    cases: Vec<Case>,
-    notes: Vec<Note>,
-    code_notes: Vec<(String, String)>,
+    pub(super) variables: HashMap<String, String>,
+    pub(super) sources: Vec<Source>,
+    pub(super) cases: Vec<Case>,
+    pub(super) notes: Vec<Note>,
+    pub(super) code_notes: Vec<(String, String)>,
     /// Sets of sources: name and members.
-    sets: Vec<(String, Vec<String>)>,
-    offsets: Offsets,
-    left_out: Vec<LeftOut>,
+    pub(super) sets: Vec<(String, Vec<String>)>,
+    pub(super) offsets: Offsets,
+    pub(super) left_out: Vec<LeftOut>,
 }
 
 impl Exchange {
@@ -612,322 +608,4 @@ pub(crate) fn parse_qdc(file: &str, bytes: &[u8]) -> Result<Exchange> {
         return Err(Error::import(file, Location::Part("Codes".into()), "the codebook holds no codes"));
     }
     Ok(x)
-}
-
-/// A code name Polku can store: `/` separates a code path, so it becomes `∕` (division slash).
-fn code_name(name: &str) -> String {
-    let n = name.trim().replace('/', "\u{2215}");
-    if n.is_empty() {
-        "Unnamed code".into()
-    } else {
-        n
-    }
-}
-
-/// The source attributes Polku writes for its own fields (see [`super`]): value → field.
-fn own_fields(
-    s: &mut NewSource,
-    values: &mut Vec<(String, AttrValue)>,
-    phases: &HashMap<String, Id>,
-) -> Option<String> {
-    let take = |values: &mut Vec<(String, AttrValue)>, name: &str| {
-        values.iter().position(|(n, _)| n == name).map(|i| values.remove(i).1.to_text())
-    };
-    let mut new_phase = None;
-    if let Some(p) = take(values, super::PHASE) {
-        match phases.get(&p.to_lowercase()) {
-            Some(id) => s.phase_id = Some(*id),
-            None => new_phase = Some(p),
-        }
-    }
-    if let Some(k) = take(values, super::KIND).and_then(|k| SourceKind::parse(&k).ok()) {
-        s.kind = k;
-    }
-    s.date = take(values, super::DATE).and_then(|d| crate::dates::parse_date(&d));
-    s.channel = take(values, super::CHANNEL);
-    let score = take(values, super::SCORE).and_then(|v| v.parse::<f64>().ok());
-    let scale = take(values, super::SCALE).and_then(|v| Scale::parse(&v).ok());
-    if let (Some(value), Some(scale)) = (score, scale) {
-        s.score = Some(Score { value, scale });
-    }
-    new_phase
-}
-
-impl Project {
-    /// Stores a REFI-QDA file read by [`parse_qdpx`] or [`parse_qdc`] in one transaction:
-    /// codes merged by path, then sources, cases, codings and memos. `record` is the file name
-    /// and content hash of an import, which is recorded so the same file is not imported twice.
-    ///
-    /// With `merge`, the file is another copy of this project ([`Project::merge`]): a source
-    /// whose text the project has is that source (its own fields and attributes stay as they
-    /// are), attributes the project has keep their values, and codings and memos it already has
-    /// are not added again, so merging the same copy twice changes nothing.
-    pub(crate) fn store_exchange(
-        &mut self,
-        mut x: Exchange,
-        record: Option<(&str, &str)>,
-        merge: bool,
-        progress: &mut dyn FnMut(usize, usize) -> bool,
-    ) -> Result<(ExchangeSummary, Vec<Id>)> {
-        let me = self.coder().to_string();
-        let phases: HashMap<String, Id> = self.phases()?.into_iter().map(|p| (p.name.to_lowercase(), p.id)).collect();
-        let mut summary = ExchangeSummary {
-            project: x.project.clone(),
-            offsets: x.offsets,
-            sources: 0,
-            sources_matched: 0,
-            conflicts: Vec::new(),
-            codes_added: Vec::new(),
-            codes_matched: 0,
-            codings: 0,
-            memos: 0,
-            cases: 0,
-            values: 0,
-            coders: Vec::new(),
-            left_out: Vec::new(),
-        };
-
-        // Sources as Polku holds them, in memory first (languages are detected outside the
-        // transaction's lock).
-        let case_of: HashMap<&str, &str> =
-            x.cases.iter().flat_map(|c| c.sources.iter().map(move |s| (s.as_str(), c.name.as_str()))).collect();
-        let sets: HashMap<&str, Vec<&str>> = x.sets.iter().fold(HashMap::new(), |mut m, (name, members)| {
-            for s in members {
-                m.entry(s.as_str()).or_default().push(name.as_str());
-            }
-            m
-        });
-        let mut new_sources = Vec::with_capacity(x.sources.len());
-        let mut source_phases = Vec::new();
-        for s in &x.sources {
-            let segments = transcript::segment(&s.text);
-            let kind =
-                if segments.iter().any(|g| g.speaker.is_some()) { SourceKind::Interview } else { SourceKind::Document };
-            let mut new = NewSource {
-                kind,
-                title: s.name.clone(),
-                language: String::new(),
-                date: None,
-                channel: None,
-                phase_id: None,
-                case_name: case_of.get(s.guid.as_str()).map(|c| c.to_string()),
-                score: None,
-                text: s.text.clone(),
-                segments,
-                attributes: Vec::new(),
-                case_attributes: Vec::new(),
-            };
-            let mut values = s.values.clone();
-            source_phases.push(own_fields(&mut new, &mut values, &phases));
-            values.extend(
-                sets.get(s.guid.as_str()).into_iter().flatten().map(|n| (n.to_string(), AttrValue::Boolean(true))),
-            );
-            summary.values += values.len();
-            new.attributes = values;
-            new_sources.push(new);
-        }
-        // An empty text is kept only with a score, as a table import keeps a score-only row.
-        let mut keep = Vec::with_capacity(new_sources.len());
-        for (s, new) in x.sources.iter().zip(&new_sources) {
-            let empty = s.text.trim().is_empty() && new.score.is_none();
-            if empty {
-                x.left_out.push(LeftOut { item: format!("source '{}'", s.name), reason: "its text is empty".into() });
-            }
-            keep.push(!empty);
-        }
-        let mut k = keep.iter();
-        x.sources.retain(|_| *k.next().expect("one per source"));
-        let mut k = keep.iter();
-        new_sources.retain(|_| *k.next().expect("one per source"));
-        let mut k = keep.iter();
-        source_phases.retain(|_| *k.next().expect("one per source"));
-        crate::import::fill_languages(&mut new_sources, None);
-        let new_phase_names: Vec<String> = {
-            let mut seen = HashSet::new();
-            source_phases.iter().flatten().filter(|p| seen.insert(p.to_lowercase())).cloned().collect()
-        };
-        let total = new_sources.len();
-        let now = crate::dates::now();
-
-        let ids = self.write(|tx| {
-            // Codes, merged by path.
-            let mut code_ids: HashMap<&str, Id> = HashMap::new();
-            let mut by_index: Vec<Id> = Vec::with_capacity(x.codes.len());
-            let mut paths: Vec<String> = Vec::with_capacity(x.codes.len());
-            for c in &x.codes {
-                let name = code_name(&c.name);
-                let parent = c.parent.map(|i| by_index[i]);
-                let path = match c.parent {
-                    Some(i) => format!("{}/{name}", paths[i]),
-                    None => name.clone(),
-                };
-                let existing: Option<Id> = tx
-                    .prepare_cached("SELECT id FROM codes WHERE ifnull(parent_id, 0) = ?1 AND name = ?2 COLLATE NOCASE")?
-                    .query_row(params![parent.unwrap_or(0), name], |r| r.get(0))
-                    .optional()?;
-                let id = match existing {
-                    Some(id) => {
-                        summary.codes_matched += 1;
-                        id
-                    }
-                    None => {
-                        let elsewhere: Option<String> = tx
-                            .prepare_cached(
-                                "WITH RECURSIVE up(id, parent_id, path) AS (
-                                   SELECT id, parent_id, name FROM codes WHERE name = ?1 COLLATE NOCASE
-                                   UNION ALL SELECT up.id, c.parent_id, c.name || '/' || up.path FROM up JOIN codes c ON c.id = up.parent_id)
-                                 SELECT path FROM up WHERE parent_id IS NULL LIMIT 1",
-                            )?
-                            .query_row([&name], |r| r.get(0))
-                            .optional()?;
-                        if let Some(other) = elsewhere {
-                            summary.conflicts.push(format!("'{path}' was added; the codebook also has '{other}'"));
-                        }
-                        let color = c.color.as_deref().filter(|c| crate::store::codes::normalize_color(c).is_ok());
-                        let id = crate::store::codes::insert_code(tx, &name, parent, color, &c.description)?;
-                        // Keep the file's GUID when it is free, so a later exchange recognises the code.
-                        tx.execute(
-                            "UPDATE codes SET guid = ?1 WHERE id = ?2 AND NOT EXISTS (SELECT 1 FROM codes WHERE guid = ?1)",
-                            params![c.guid, id],
-                        )?;
-                        summary.codes_added.push(path.clone());
-                        id
-                    }
-                };
-                code_ids.insert(c.guid.as_str(), id);
-                by_index.push(id);
-                paths.push(path);
-            }
-
-            let import_id = match record {
-                Some((file_name, hash)) => {
-                    tx.execute(
-                        "INSERT INTO imports(file_name, content_hash, importer, imported_at, source_count) VALUES (?1, ?2, 'refi-qda', ?3, ?4)",
-                        params![file_name, hash, now, total as i64],
-                    )?;
-                    Some(tx.last_insert_rowid())
-                }
-                None => None,
-            };
-            let created = crate::store::phases::add_phases(tx, &new_phase_names)?;
-            for (s, phase) in new_sources.iter_mut().zip(&source_phases) {
-                if let Some(p) = phase {
-                    let k = new_phase_names.iter().position(|n| n.eq_ignore_ascii_case(p)).expect("listed above");
-                    s.phase_id = Some(created[k]);
-                }
-            }
-            let mut ids = Vec::with_capacity(total);
-            let mut inserter = Inserter::new(tx, import_id);
-            let mut same_text = tx.prepare_cached("SELECT id, title FROM sources WHERE text = ?1 ORDER BY id")?;
-            let mut matched: HashSet<Id> = HashSet::new();
-            for (i, s) in new_sources.iter().enumerate() {
-                if i % 500 == 0 && !progress(i, total) {
-                    return Err(Error::Cancelled);
-                }
-                if merge {
-                    // The same text is the same source; among equal texts, the same title first.
-                    let candidates: Vec<(Id, String)> =
-                        same_text.query_map([&s.text], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-                    let free = candidates.iter().filter(|(id, _)| !matched.contains(id));
-                    let pick = free.clone().find(|(_, t)| *t == s.title).or_else(|| free.clone().next());
-                    if let Some((id, _)) = pick {
-                        matched.insert(*id);
-                        ids.push(*id);
-                        continue;
-                    }
-                }
-                ids.push(inserter.insert(s, &now)?);
-                summary.sources += 1;
-            }
-            summary.sources_matched = matched.len();
-            summary.values -= new_sources.iter().zip(&ids).filter(|(_, id)| matched.contains(id)).map(|(s, _)| s.attributes.len()).sum::<usize>();
-
-            // Cases (with or without sources) and their attributes.
-            let mut has_value = tx.prepare_cached(
-                "SELECT 1 FROM case_values v JOIN attributes a ON a.id = v.attribute_id WHERE v.case_id = ?1 AND a.name = ?2",
-            )?;
-            for c in &x.cases {
-                let id = crate::store::cases::ensure(tx, &c.name)?;
-                for (name, value) in &c.values {
-                    if merge && has_value.query_row(params![id, name], |_| Ok(())).optional()?.is_some() {
-                        continue;
-                    }
-                    attributes::set(tx, Scope::Case, id, name, value)?;
-                    summary.values += 1;
-                }
-                summary.cases += 1;
-            }
-
-            // Codings, and the notes on their selections.
-            let user = |guid: &Option<String>| guid.as_ref().and_then(|g| x.users.get(g)).cloned().unwrap_or(me.clone());
-            let mut memo_targets: HashMap<&str, MemoTarget> = HashMap::new();
-            let mut coders: HashSet<String> = HashSet::new();
-            for (s, &sid) in x.sources.iter().zip(&ids) {
-                for sel in &s.selections {
-                    let Some((start, end)) = sel.chars else { continue };
-                    let mut first = None;
-                    for c in &sel.codings {
-                        let Some(&code_id) = code_ids.get(c.code.as_str()) else {
-                            x.left_out.push(LeftOut {
-                                item: format!("a coding of '{}' at {start}–{end}", s.name),
-                                reason: "its code is not in the codebook".into(),
-                            });
-                            continue;
-                        };
-                        let coder = user(&c.user);
-                        let new = NewCoding { code_id, source_id: sid, start, end, origin: Origin::Manual, confidence: None };
-                        let added = crate::store::codings::insert(tx, &coder, &[new])?;
-                        summary.codings += added.len();
-                        // A coding the project had already (a merge) keeps its notes too.
-                        let id = match added.first() {
-                            Some(id) => Some(*id),
-                            None => tx
-                                .prepare_cached(
-                                    "SELECT k.id FROM codings k JOIN coders u ON u.id = k.coder_id
-                                     WHERE k.code_id = ?1 AND k.source_id = ?2 AND k.start = ?3 AND k.end = ?4 AND u.name = ?5",
-                                )?
-                                .query_row(params![code_id, sid, start, end, coder], |r| r.get(0))
-                                .optional()?,
-                        };
-                        first = first.or(id);
-                        coders.insert(coder);
-                    }
-                    for n in &sel.notes {
-                        memo_targets.entry(n).or_insert(match first {
-                            Some(k) => MemoTarget::Coding(k),
-                            None => MemoTarget::Source(sid),
-                        });
-                    }
-                }
-                for n in &s.notes {
-                    memo_targets.entry(n).or_insert(MemoTarget::Source(sid));
-                }
-            }
-            for (n, code) in &x.code_notes {
-                if let Some(&id) = code_ids.get(code.as_str()) {
-                    memo_targets.entry(n).or_insert(MemoTarget::Code(id));
-                }
-            }
-            for note in &x.notes {
-                // A note the project refers to, or none does, is a project memo.
-                let target = memo_targets.get(note.guid.as_str()).copied().unwrap_or(MemoTarget::Project);
-                let author = user(&note.user);
-                if merge && crate::store::memos::exists(tx, target, &note.name, &note.text, &author)? {
-                    continue;
-                }
-                crate::store::memos::insert(tx, target, &note.name, &note.text, &author, &now)?;
-                coders.insert(author);
-                summary.memos += 1;
-            }
-            summary.coders = {
-                let mut v: Vec<String> = coders.into_iter().collect();
-                v.sort();
-                v
-            };
-            progress(total, total);
-            Ok((ids.clone(), Touched::sources(ids)))
-        })?;
-        summary.left_out = x.left_out;
-        Ok((summary, ids))
-    }
 }
