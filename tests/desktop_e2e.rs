@@ -509,6 +509,7 @@ async fn user_flow(ui: &mut Ui) -> Step<()> {
     let left_out = ui.wait_text("import-left-out", |t| t.contains("picture"), "the left-out picture").await?;
     ui.screenshot("refi-import").await?;
     println!("    {summary}; {}", left_out.replace('\n', " | "));
+    ui.click("import-close").await?;
 
     step("export: a Finnish report is previewed and written as Word, anonymised");
     ui.click("nav-export").await?;
