@@ -104,22 +104,16 @@ fn prepare_sources(x: &mut Exchange, phases: &HashMap<String, Id>, summary: &mut
         new.attributes = values;
         let empty = s.text.trim().is_empty() && new.score.is_none();
         keep.push(!empty);
-        if !empty {
+        if empty {
+            x.left_out.push(LeftOut { item: format!("source '{}'", s.name), reason: "its text is empty".into() });
+        } else {
             summary.values += new.attributes.len();
             sources.push(new);
             source_phases.push(phase);
         }
     }
     let mut k = keep.iter();
-    let mut dropped = Vec::new();
-    x.sources.retain(|s| {
-        let kept = *k.next().expect("one per source");
-        if !kept {
-            dropped.push(LeftOut { item: format!("source '{}'", s.name), reason: "its text is empty".into() });
-        }
-        kept
-    });
-    x.left_out.extend(dropped);
+    x.sources.retain(|_| *k.next().expect("one per source"));
     crate::import::fill_languages(&mut sources, None);
     let mut seen = HashSet::new();
     let new_phases = source_phases.iter().flatten().filter(|p| seen.insert(p.to_lowercase())).cloned().collect();
@@ -248,14 +242,12 @@ fn store_cases(tx: &Transaction, cases: &[Case], merge: bool, summary: &mut Exch
 
 /// Stores every selection's codings with their coder; returns what each note on a selection
 /// or a source describes (a coding, or the source when the selection's codings were left out).
-#[allow(clippy::too_many_arguments)]
 fn store_codings<'x>(
     tx: &Transaction,
     sources: &'x [Source],
     ids: &[Id],
     code_ids: &HashMap<&str, Id>,
     user: &dyn Fn(&Option<String>) -> String,
-    coders: &mut HashSet<String>,
     left_out: &mut Vec<LeftOut>,
     summary: &mut ExchangeSummary,
 ) -> Result<HashMap<&'x str, MemoTarget>> {
@@ -286,7 +278,7 @@ fn store_codings<'x>(
                     None => existing.query_row(params![code_id, sid, start, end, coder], |r| r.get(0)).optional()?,
                 };
                 first = first.or(id);
-                coders.insert(coder);
+                summary.coders.push(coder);
             }
             for n in &sel.notes {
                 memo_targets.entry(n).or_insert(match first {
@@ -304,7 +296,6 @@ fn store_codings<'x>(
 
 /// Stores the notes as memos on what they describe; a note nothing refers to is a project
 /// memo (with a merge, a memo the project has is not added again).
-#[allow(clippy::too_many_arguments)]
 fn store_notes(
     tx: &Transaction,
     notes: &[Note],
@@ -312,7 +303,6 @@ fn store_notes(
     user: &dyn Fn(&Option<String>) -> String,
     merge: bool,
     now: &str,
-    coders: &mut HashSet<String>,
     summary: &mut ExchangeSummary,
 ) -> Result<()> {
     for note in notes {
@@ -322,7 +312,7 @@ fn store_notes(
             continue;
         }
         crate::store::memos::insert(tx, target, &note.name, &note.text, &author, now)?;
-        coders.insert(author);
+        summary.coders.push(author);
         summary.memos += 1;
     }
     Ok(())
@@ -381,17 +371,15 @@ impl Project {
             let ids = store_sources(tx, prepared, import_id, merge, &now, progress, &mut summary)?;
             store_cases(tx, &x.cases, merge, &mut summary)?;
             let user = |guid: &Option<String>| guid.as_ref().and_then(|g| x.users.get(g)).cloned().unwrap_or(me.clone());
-            let mut coders: HashSet<String> = HashSet::new();
-            let mut targets =
-                store_codings(tx, &x.sources, &ids, &code_ids, &user, &mut coders, &mut x.left_out, &mut summary)?;
+            let mut targets = store_codings(tx, &x.sources, &ids, &code_ids, &user, &mut x.left_out, &mut summary)?;
             for (n, code) in &x.code_notes {
                 if let Some(&id) = code_ids.get(code.as_str()) {
                     targets.entry(n).or_insert(MemoTarget::Code(id));
                 }
             }
-            store_notes(tx, &x.notes, &targets, &user, merge, &now, &mut coders, &mut summary)?;
-            summary.coders = coders.into_iter().collect();
+            store_notes(tx, &x.notes, &targets, &user, merge, &now, &mut summary)?;
             summary.coders.sort();
+            summary.coders.dedup();
             progress(total, total);
             Ok((ids.clone(), Touched::sources(ids)))
         })?;
