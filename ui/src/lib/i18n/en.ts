@@ -517,7 +517,6 @@ export const en = {
   "agreement.controls": "What to compare",
   "agreement.coders": "Coders",
   "agreement.codingsOf": { one: "{n} coding", other: "{n} codings" },
-  "agreement.loadingCoders": "Loading the coders…",
   "agreement.noCoders": "Nothing has been coded yet.",
   "agreement.oneCoder": "All codings are by one coder: agreement needs codings by at least two. Bring in another coder's copy of the project with Import files… (a .polku file).",
   "agreement.unit": "Compare on",

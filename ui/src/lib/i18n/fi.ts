@@ -516,7 +516,6 @@ export const fi: Messages = {
   "agreement.controls": "Mitä verrataan",
   "agreement.coders": "Koodaajat",
   "agreement.codingsOf": { one: "{n} koodaus", other: "{n} koodausta" },
-  "agreement.loadingCoders": "Ladataan koodaajia…",
   "agreement.noCoders": "Mitään ei ole vielä koodattu.",
   "agreement.oneCoder": "Kaikki koodaukset ovat yhden koodaajan: yhtäpitävyyteen tarvitaan ainakin kahden koodaajan koodauksia. Tuo toisen koodaajan kopio projektista kohdasta Tuo tiedostoja… (.polku-tiedosto).",
   "agreement.unit": "Verrataan",

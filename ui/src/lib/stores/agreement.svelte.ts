@@ -2,7 +2,7 @@
 // Kept outside the page so the choices and the result survive a visit to the reader (the
 // disagreement list opens it) and to other pages.
 
-import { api, type Agreement, type Coder, type Disagreement, type SourceKind, type UnitKind } from "../backend";
+import { api, type Agreement, type Disagreement, type SourceKind, type UnitKind } from "../backend";
 import { canCompare, requestOf, withCoder } from "../agreement";
 import { openSource } from "./nav.svelte";
 import { mutate, project } from "./project.svelte";
@@ -15,9 +15,6 @@ export const DISAGREEMENT_PAGE = 100;
 export const agreement = $state({
   /** The project (its path) the coders and the result belong to. */
   path: null as string | null,
-  /** Everyone codings are attributed to; null until loaded. */
-  coders: null as Coder[] | null,
-  loadingCoders: false,
   /** The checked coders, in the list's order. */
   chosen: [] as string[],
   unit: "segment" as UnitKind,
@@ -58,14 +55,13 @@ export function codingsChanged(): boolean {
 }
 
 /**
- * Opens the page: (re)loads the coders, starting afresh when another project is open. Chosen
- * coders who no longer code anything are unchecked.
+ * Opens the page (and follows each change): starts afresh when another project is open, and
+ * unchecks chosen coders who no longer code anything (the project store lists the coders).
  */
-export async function loadCoders(): Promise<void> {
+export function followProject(): void {
   const path = project.overview?.path ?? null;
   if (agreement.path !== path) {
     agreement.path = path;
-    agreement.coders = null;
     agreement.chosen = [];
     agreement.result = null;
     agreement.compared = "";
@@ -73,23 +69,13 @@ export async function loadCoders(): Promise<void> {
     agreement.phase = "";
     agreement.opened = null;
   }
-  agreement.loadingCoders = true;
-  try {
-    const coders = await api.coders();
-    if (agreement.path !== path) return;
-    agreement.coders = coders;
-    const names = coders.map((c) => c.name);
-    agreement.chosen = agreement.chosen.filter((n) => names.includes(n));
-  } catch (e) {
-    fail(e);
-  } finally {
-    agreement.loadingCoders = false;
-  }
+  const names = project.coders.map((c) => c.name);
+  agreement.chosen = agreement.chosen.filter((n) => names.includes(n));
 }
 
 /** Checks or unchecks a coder. */
 export function chooseCoder(name: string, on: boolean): void {
-  const order = (agreement.coders ?? []).map((c) => c.name);
+  const order = project.coders.map((c) => c.name);
   agreement.chosen = withCoder(agreement.chosen, order, name, on);
 }
 

@@ -1,9 +1,9 @@
 // Who is coding: the name every new coding and memo records. The app asks for it when this
 // machine has none remembered, and the header shows it with a way to change it. Also whose
 // codings the views show (the core decides: every coder's, a filter's, or in blind coding the
-// coder's own), with the coders to choose from.
+// coder's own).
 
-import { api, type Coder } from "../backend";
+import { api } from "../backend";
 import { t } from "../i18n";
 import { mutate, project } from "./project.svelte";
 import { fail } from "./status.svelte";
@@ -43,17 +43,6 @@ export async function saveCoder(): Promise<void> {
     fail(e);
   } finally {
     coderPrompt.saving = false;
-  }
-}
-
-/** Everyone codings are attributed to (the header's filter), loaded after each change. */
-export const coders = $state({ list: [] as Coder[] });
-
-export async function loadCoders(): Promise<void> {
-  try {
-    coders.list = project.overview ? await api.coders() : [];
-  } catch (e) {
-    fail(e);
   }
 }
 

@@ -1,7 +1,7 @@
 // The open project as the UI sees it: overview, codebook, phases and undo history, reloaded
 // from the core after every change. `revision` ticks on each change so views can reload too.
 
-import { api, type Code, type EditSummary, type HistoryState, type Phase, type ProjectOverview } from "../backend";
+import { api, type Code, type Coder, type EditSummary, type HistoryState, type Phase, type ProjectOverview } from "../backend";
 import { t } from "../i18n";
 import { resetNav } from "./nav.svelte";
 import { fail, say } from "./status.svelte";
@@ -27,6 +27,8 @@ class ProjectStore {
   /** False until the first projectOverview() answered. */
   ready = $state(false);
   codes = $state<Code[]>([]);
+  /** Everyone codings are attributed to, with their numbers of codings. */
+  coders = $state<Coder[]>([]);
   phases = $state<Phase[]>([]);
   history = $state<HistoryState>(NO_HISTORY);
   revision = $state(0);
@@ -55,14 +57,21 @@ class ProjectStore {
     resetNav();
     this.overview = overview;
     this.codes = [];
+    this.coders = [];
     this.history = NO_HISTORY;
     await this.loadDetails();
     this.revision++;
   }
 
   private async loadDetails(): Promise<void> {
-    const [codes, phases, history] = await Promise.all([api.codes(), api.phases(), api.historyState()]);
+    const [codes, coders, phases, history] = await Promise.all([
+      api.codes(),
+      api.coders(),
+      api.phases(),
+      api.historyState(),
+    ]);
     this.codes = codes;
+    this.coders = coders;
     this.phases = phases;
     this.history = history;
   }
